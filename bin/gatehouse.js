@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI directly (tsx), so `npx gatehouse` always matches the checked-out source.
+require('tsx/cjs');
+require('../src/cli/main.ts');

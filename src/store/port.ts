@@ -1,0 +1,217 @@
+/**
+ * The storage port: every piece of Gatehouse state goes through these interfaces.
+ * Two adapters implement it (src/store/sqlite, src/store/mongo) and one contract suite
+ * (test/contract) runs against each. Writes that span several records are single methods
+ * here so each adapter can run them in one transaction (SQLite) / session (MongoDB).
+ */
+import type { FilterNode } from './query';
+
+export type Role = 'owner' | 'admin' | 'member';
+export type UserStatus = 'active' | 'suspended' | 'pending';
+export type ManagedBy = 'scim' | 'sso' | 'manual';
+
+/** ISO-8601 UTC timestamps with milliseconds: they sort lexicographically. */
+export type Timestamp = string;
+
+export interface Team {
+  id: string;
+  name: string;
+  createdAt: Timestamp;
+  /** When on, membership in the team's role groups sets users' roles (issue: SCIM groups). */
+  groupManagedRoles: boolean;
+}
+
+export interface User {
+  id: string;
+  teamId: string;
+  /** SCIM userName; unique on the instance; a-z0-9_.- */
+  handle: string;
+  /** Sign-in email for password users; unique on the instance when set. */
+  email: string | null;
+  displayName: string;
+  role: Role;
+  status: UserStatus;
+  managedBy: ManagedBy;
+  /** SCIM externalId; unique within the team when set. */
+  externalId: string | null;
+  passwordHash: string | null;
+  /** SAML binding: the IdP and NameID this user signs in with (set on first SSO login or JIT). */
+  idpId: string | null;
+  nameId: string | null;
+  /** Every other SCIM attribute (name, emails, phoneNumbers, extensions…), as stored JSON. */
+  scim: Record<string, unknown>;
+  /** Incremented on every write; the SCIM ETag is derived from it. */
+  version: number;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type NewUser = Omit<User, 'version' | 'createdAt' | 'updatedAt'> & { createdAt?: Timestamp };
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+export interface UserQuery {
+  filter?: FilterNode;
+  /** Attribute path as in the filter grammar (e.g. "userName", "name.familyName", "meta.created"). */
+  sortBy?: string;
+  sortOrder?: 'ascending' | 'descending';
+  /** 1-based, as in SCIM. */
+  startIndex: number;
+  count: number;
+}
+
+export interface ScimToken {
+  id: string;
+  teamId: string;
+  /** SHA-256 (hex) of the secret; the secret itself is never stored. */
+  secretHash: string;
+  name: string;
+  description: string;
+  idpId: string | null;
+  createdAt: Timestamp;
+}
+
+export type SessionKind = 'access' | 'session';
+export interface Session {
+  /** SHA-256 (hex) of the bearer/cookie secret. */
+  tokenHash: string;
+  kind: SessionKind;
+  userId: string;
+  teamId: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+}
+
+export interface AuditActor {
+  type: 'user' | 'scim-token' | 'operator' | 'system' | 'anonymous';
+  id: string | null;
+  name: string | null;
+}
+export interface AuditEntry {
+  id: string;
+  teamId: string | null;
+  at: Timestamp;
+  actor: AuditActor;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Timestamp };
+export interface AuditQuery {
+  teamId: string;
+  actorId?: string;
+  action?: string;
+  since?: Timestamp;
+  until?: Timestamp;
+  limit: number;
+  /** Return entries strictly older than this (id-stable paging, newest first). */
+  before?: { at: Timestamp; id: string };
+}
+
+export interface ProvisioningLogEntry {
+  id: string;
+  teamId: string;
+  at: Timestamp;
+  tokenId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  scimType: string | null;
+  detail: string | null;
+  durationMs: number;
+}
+
+/** Thrown by adapters when a unique index rejects a write. `field` names the logical field. */
+export class UniqueConstraintError extends Error {
+  constructor(public readonly field: string) {
+    super(`unique constraint violated: ${field}`);
+    this.name = 'UniqueConstraintError';
+  }
+}
+
+/** Thrown when an optimistic-concurrency write finds a different version than expected. */
+export class VersionConflictError extends Error {
+  constructor() {
+    super('version conflict');
+    this.name = 'VersionConflictError';
+  }
+}
+
+export interface TeamRepo {
+  create(team: Team): Promise<Team>;
+  get(id: string): Promise<Team | null>;
+  list(): Promise<Team[]>;
+  update(team: Team): Promise<Team>;
+}
+
+export interface UserRepo {
+  /** Throws UniqueConstraintError('handle' | 'email' | 'externalId'). */
+  create(user: NewUser): Promise<User>;
+  get(teamId: string, id: string): Promise<User | null>;
+  getAnyTeam(id: string): Promise<User | null>;
+  findByEmail(email: string): Promise<User | null>;
+  findByHandle(handle: string): Promise<User | null>;
+  findByExternalId(teamId: string, externalId: string): Promise<User | null>;
+  findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null>;
+  list(teamId: string, query: UserQuery): Promise<Page<User>>;
+  countByTeam(teamId: string): Promise<number>;
+  /**
+   * Writes every mutable field of `user` if the stored version equals `expectedVersion`;
+   * returns the stored user with version+1. Null if the user no longer exists.
+   * Throws VersionConflictError or UniqueConstraintError. When the status leaves 'active',
+   * the user's sessions are deleted in the same transaction.
+   */
+  update(user: User, expectedVersion: number): Promise<User | null>;
+  /** Deletes the user and everything hanging off it (sessions, memberships, invitations). */
+  delete(teamId: string, id: string): Promise<boolean>;
+}
+
+export interface ScimTokenRepo {
+  /** Inserts unless the team already has `max` tokens (checked in the same transaction). */
+  createWithinLimit(token: ScimToken, max: number): Promise<'created' | 'limit-reached'>;
+  findBySecretHash(secretHash: string): Promise<ScimToken | null>;
+  get(teamId: string, id: string): Promise<ScimToken | null>;
+  list(teamId: string): Promise<ScimToken[]>;
+  countByTeam(teamId: string): Promise<number>;
+  rename(teamId: string, id: string, name: string): Promise<ScimToken | null>;
+  delete(teamId: string, id: string): Promise<boolean>;
+}
+
+export interface SessionRepo {
+  create(session: Session): Promise<void>;
+  /** Only unexpired sessions are returned. */
+  findValid(tokenHash: string, now: Timestamp): Promise<Session | null>;
+  delete(tokenHash: string): Promise<void>;
+  deleteByUser(userId: string): Promise<void>;
+  deleteExpired(now: Timestamp): Promise<number>;
+}
+
+export interface AuditRepo {
+  append(entry: NewAuditEntry): Promise<AuditEntry>;
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export interface ProvisioningLogRepo {
+  append(entry: Omit<ProvisioningLogEntry, 'id'>): Promise<void>;
+  /** Newest first. */
+  list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]>;
+  /** Keeps only the newest `keep` entries of the team. */
+  prune(teamId: string, keep: number): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  teams: TeamRepo;
+  users: UserRepo;
+  scimTokens: ScimTokenRepo;
+  sessions: SessionRepo;
+  audit: AuditRepo;
+  provisioningLog: ProvisioningLogRepo;
+  /** Resolves when the store answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
