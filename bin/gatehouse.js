@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly (tsx), so `npx gatehouse` always matches the checked-out source.
 require('tsx/cjs');
-require('../src/cli/main.ts');
+require('../src/cli/main.ts')
+  .runCli(process.argv)
+  .then((code) => {
+    process.exitCode = code;
+  });

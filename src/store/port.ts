@@ -143,6 +143,8 @@ export class VersionConflictError extends Error {
 
 export interface TeamRepo {
   create(team: Team): Promise<Team>;
+  /** Team and its first owner in one transaction; UniqueConstraintError('email' | 'handle') leaves nothing behind. */
+  createWithOwner(team: Team, owner: NewUser): Promise<{ team: Team; owner: User }>;
   get(id: string): Promise<Team | null>;
   list(): Promise<Team[]>;
   update(team: Team): Promise<Team>;

@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import type { Config } from '../config';
+import { authOf, requireAccess } from '../http/auth';
+import { jsonBody } from '../http/middleware';
+import { loginLimiters } from '../http/rate-limits';
+import type { Store, User } from '../store/port';
+import type { AccountService } from './account-service';
+
+export function selfView(user: User) {
+  return { id: user.id, team: user.teamId, name: user.displayName, handle: user.handle, email: user.email, role: user.role, status: user.status, managed_by: user.managedBy };
+}
+
+export function accountRoutes(deps: { accounts: AccountService; store: Store; config: Config }): Router {
+  const { accounts, store, config } = deps;
+  const router = Router();
+  const auth = requireAccess(accounts);
+
+  router.post('/login', ...jsonBody('16kb'), ...loginLimiters(config.loginRateLimit), async (req, res) => {
+    const user = await accounts.checkCredentials(req.body?.email, req.body?.password);
+    const token = await accounts.issueToken(user, 'access');
+    req.log.info({ userId: user.id, teamId: user.teamId }, 'password login');
+    res.json({ access_token: token.secret, token_type: 'Bearer', expires_in: token.expiresIn, user: user.id });
+  });
+
+  router.get('/self', auth, (_req, res) => {
+    res.json(selfView(authOf(res).user));
+  });
+
+  /** The caller's team, with the facts other features hang on (SCIM on ⇒ SSO self-signup off). */
+  router.get('/team', auth, async (_req, res) => {
+    const { team } = authOf(res);
+    const tokens = await store.scimTokens.countByTeam(team.id);
+    res.json({ id: team.id, name: team.name, created_at: team.createdAt, has_scim: tokens > 0, sso_self_signup: tokens === 0, scim_tokens: tokens, group_managed_roles: team.groupManagedRoles });
+  });
+
+  router.post('/logout', auth, async (req, res) => {
+    const header = req.get('authorization')!;
+    await accounts.revoke(header.replace(/^Bearer\s+/i, '').trim());
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import express from 'express';
+import helmet from 'helmet';
+import { accountRoutes } from './accounts/routes';
+import { healthRoutes } from './http/health-routes';
+import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { scimTokenRoutes } from './scim/token-routes';
+import type { Services } from './services';
+
+/** Builds the Express app from services. No I/O happens here. */
+export function createApp(services: Services): express.Express {
+  const { config, logger } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxyValue(config.trustProxy));
+  app.set('query parser', 'simple');
+  app.use(requestContext(logger));
+  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  app.use(errorFormat('json'));
+
+  app.use(healthRoutes(services.store));
+  app.use(accountRoutes(services));
+  app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler());
+  return app;
+}
+
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config';
+import { AppError } from '../http/errors';
+import { CliUsageError } from './password-input';
+import { registerTeamCommands } from './team-commands';
+import { registerTokenCommands } from './token-commands';
+
+/** The `gatehouse` operator command. Works against DATA_DIR or MONGODB_URI, also while the server runs. */
+export function buildProgram(): Command {
+  const program = new Command('gatehouse')
+    .description('Operate a Gatehouse instance: teams, admins, SCIM tokens. Uses DATA_DIR (default ./data) or MONGODB_URI like the server.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerTeamCommands(program);
+  registerTokenCommands(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliUsageError || e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof AppError) {
+      process.stderr.write(`error: ${e.message} (${e.label})\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

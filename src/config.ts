@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Turns a comma-separated env value into a trimmed, non-empty list. */
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Gatehouse <gatehouse@localhost>'),
+  CERTS_DIR: z.string().default('./certs'),
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  TRUST_PROXY: z.string().default('loopback'),
+  REDIRECT_ALLOWLIST: list,
+  SAML_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  SAML_REQUEST_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  METADATA_REFRESH_HOURS: z.coerce.number().min(0).default(24),
+  ALLOW_INSECURE_METADATA_URLS: bool(false),
+  DEFAULT_SSO_CODE: z.string().optional(),
+  RICH_INFO_LIMIT: z.coerce.number().int().min(0).default(5000),
+  INVITATION_TTL_HOURS: z.coerce.number().min(1).default(24 * 7),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  METRICS_TOKEN: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().min(1).default(12),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** External base URL without a trailing slash. */
+  publicUrl: string;
+  /** True when PUBLIC_URL is https: cookies get `Secure`. */
+  secureCookies: boolean;
+  dataDir: string;
+  mongodbUri?: string;
+  logLevel: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  certsDir: string;
+  sqliteSynchronous: 'normal' | 'full';
+  trustProxy: string;
+  redirectAllowlist: string[];
+  samlClockSkewSeconds: number;
+  samlRequestTtlSeconds: number;
+  metadataRefreshHours: number;
+  allowInsecureMetadataUrls: boolean;
+  defaultSsoCode?: string;
+  richInfoLimit: number;
+  invitationTtlHours: number;
+  loginRateLimit: number;
+  metricsToken?: string;
+  sessionTtlHours: number;
+  accessTokenTtlSeconds: number;
+  maxScimTokensPerTeam: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; a bad variable is named in the error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    dataDir: path.resolve(e.DATA_DIR),
+    mongodbUri: e.MONGODB_URI,
+    logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    certsDir: path.resolve(e.CERTS_DIR),
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    trustProxy: e.TRUST_PROXY,
+    redirectAllowlist: e.REDIRECT_ALLOWLIST,
+    samlClockSkewSeconds: e.SAML_CLOCK_SKEW_SECONDS,
+    samlRequestTtlSeconds: e.SAML_REQUEST_TTL_SECONDS,
+    metadataRefreshHours: e.METADATA_REFRESH_HOURS,
+    allowInsecureMetadataUrls: e.ALLOW_INSECURE_METADATA_URLS,
+    defaultSsoCode: e.DEFAULT_SSO_CODE || undefined,
+    richInfoLimit: e.RICH_INFO_LIMIT,
+    invitationTtlHours: e.INVITATION_TTL_HOURS,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    metricsToken: e.METRICS_TOKEN || undefined,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    accessTokenTtlSeconds: 900,
+    maxScimTokensPerTeam: 8,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AccountService, Authenticated } from '../accounts/account-service';
+import { forbidden, unauthorized } from './errors';
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** The signed-in user behind this request (set by requireAccess). */
+export function authOf(res: Response): Authenticated {
+  const auth = res.locals.auth as Authenticated | undefined;
+  if (!auth) throw new Error('authOf called on a route without requireAccess');
+  return auth;
+}
+
+/** Bearer access token (from POST /login or POST /access) → res.locals.auth. */
+export function requireAccess(accounts: AccountService): RequestHandler {
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (!token) throw unauthorized('missing-token', 'Send an access token: Authorization: Bearer <access_token> (get one from POST /login).');
+    const auth = await accounts.authenticate(token, 'access');
+    if (!auth) throw unauthorized('invalid-token', 'The access token is invalid or expired; sign in again with POST /login.');
+    res.locals.auth = auth;
+    next();
+  };
+}
+
+/** Only team owners and admins pass. */
+export const requireAdminRole: RequestHandler = (_req, res, next) => {
+  const { user } = authOf(res);
+  if (user.role !== 'owner' && user.role !== 'admin')
+    throw forbidden('insufficient-role', 'Only team owners and admins may do this.');
+  next();
+};

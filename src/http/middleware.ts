@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import express from 'express';
+import type { Logger } from 'pino';
+import { AppError } from './errors';
+
+export type ErrorFormat = 'json' | 'scim' | 'html';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      id: string;
+      log: Logger;
+    }
+  }
+}
+
+/** Request id + one access-log line per request (method, path without query, status, ms). */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    req.id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    req.log = logger.child({ reqId: req.id });
+    res.setHeader('X-Request-Id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+/** Marks how errors under this router are rendered. */
+export function errorFormat(format: ErrorFormat): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.errorFormat = format;
+    next();
+  };
+}
+
+const JSON_TYPES = ['application/json', 'application/scim+json', 'application/*+json'];
+
+/** JSON body parser that answers 415 for a body of another type, instead of silently ignoring it. */
+export function jsonBody(limit: string, extraTypes: string[] = []): RequestHandler[] {
+  const parse = express.json({ limit, type: JSON_TYPES, strict: false });
+  const guard: RequestHandler = (req, _res, next) => {
+    if (!req.headers['content-type'] && !hasBody(req)) return next();
+    if (!hasBody(req)) return next();
+    if (req.is([...JSON_TYPES, ...extraTypes])) return next();
+    next(new AppError(415, 'unsupported-media-type', `Send the body as application/json${extraTypes.length ? ` or ${extraTypes.join(', ')}` : ''} (got ${req.headers['content-type'] ?? 'no Content-Type'}).`, 'invalidSyntax'));
+  };
+  return [guard, parse];
+}
+
+function hasBody(req: Request): boolean {
+  const len = req.headers['content-length'];
+  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'not-found', `No route for ${req.method} ${req.path}.`, undefined));
+};
+
+/** Maps body-parser's errors (which carry `type` and `status`) to our error type. */
+function fromParserError(err: { type?: string; status?: number; limit?: number }): AppError | null {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError(400, 'malformed-json', 'The request body is not valid JSON.', 'invalidSyntax');
+    case 'entity.too.large':
+      return new AppError(413, 'body-too-large', `The request body is larger than the limit of ${err.limit ?? '?'} bytes.`, 'tooLarge');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported-encoding', 'Send the body as UTF-8.', 'invalidSyntax');
+    case 'request.aborted':
+      return new AppError(400, 'request-aborted', 'The request body was not received completely.');
+    default:
+      return null;
+  }
+}
+
+export type HtmlErrorRenderer = (req: Request, res: Response, error: AppError) => void;
+
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function scimErrorBody(status: number, detail: string, scimType?: string) {
+  return { schemas: [SCIM_ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail };
+}
+
+/** The one error path: AppError (or parser error) → 4xx body; anything else → 500 with request id only. */
+export function errorHandler(renderHtml?: HtmlErrorRenderer): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let error: AppError;
+    if (err instanceof AppError) error = err;
+    else {
+      const parsed = typeof err === 'object' && err !== null ? fromParserError(err as never) : null;
+      if (parsed) error = parsed;
+      else {
+        (req.log ?? console).error({ err }, 'unhandled error');
+        error = new AppError(500, 'internal-error', `Something went wrong on our side. Quote request id ${req.id} to your operator.`);
+      }
+    }
+    if (res.headersSent) return;
+    for (const [k, v] of Object.entries(error.headers ?? {})) res.setHeader(k, v);
+    const format: ErrorFormat = res.locals.errorFormat ?? 'json';
+    res.status(error.status);
+    if (format === 'scim') {
+      res.type('application/scim+json').send(JSON.stringify(scimErrorBody(error.status, error.message, error.scimType)));
+    } else if (format === 'html' && renderHtml) {
+      renderHtml(req, res, error);
+    } else {
+      res.json({ code: error.status, label: error.label, message: error.message });
+    }
+  };
+}

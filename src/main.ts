@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './http/logger';
+import { createServices, type Services } from './services';
+import { openStore } from './store/open';
+
+export interface Running {
+  server: Server;
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Composition root: config → store → services → app → listen. */
+export async function startGatehouse(config: Config, logger = createLogger(config.logLevel)): Promise<Running> {
+  const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, durability: config.sqliteSynchronous });
+  const services = createServices(config, store, logger);
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+    })());
+  return { server, services, url, stop };
+}
+
+/** `npm start`: validated config, logs, signal handling. */
+export async function runServer(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startGatehouse(config, logger);
+  logger.info({ url: running.url, publicUrl: config.publicUrl, store: running.services.store.kind, dataDir: config.mongodbUri ? undefined : config.dataDir }, 'Gatehouse is listening');
+  const teams = await running.services.store.teams.list();
+  process.stdout.write(
+    `\nGatehouse is serving at ${running.url} (public URL ${config.publicUrl}, ${running.services.store.kind} store).\n` +
+      (teams.length === 0
+        ? `No team yet. Create the first team and its owner:\n  npx gatehouse team create --name "Acme" --owner-email you@example.com --password-stdin\n\n`
+        : `${teams.length} team(s). Admins sign in at ${config.publicUrl}/admin/login\n\n`),
+  );
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

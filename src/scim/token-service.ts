@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { digestsEqual, nowIso, randomSecret, sha256Hex } from '../crypto';
+import type { Auditor } from '../accounts/audit';
+import { verifyPassword } from '../accounts/passwords';
+import { badRequest, forbidden, notFound } from '../http/errors';
+import type { AuditActor, ScimToken, Store, User } from '../store/port';
+
+/** Scanners (and people) recognise our SCIM secrets by this prefix. */
+export const SCIM_TOKEN_PREFIX = 'gscim_';
+const MAX_TEXT = 256;
+
+export function tokenInfo(t: ScimToken) {
+  return { id: t.id, team: t.teamId, created_at: t.createdAt, idp: t.idpId, description: t.description, name: t.name };
+}
+
+function text(value: unknown, field: string, required: boolean): string | undefined {
+  if (value === undefined || value === null) {
+    if (required) throw badRequest('invalid-body', `${field} is required (a string of at most ${MAX_TEXT} characters).`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || [...value].length > MAX_TEXT)
+    throw badRequest('invalid-body', `${field} must be a string of at most ${MAX_TEXT} characters.`);
+  return value.trim();
+}
+
+export type IdpExists = (teamId: string, idpId: string) => Promise<boolean>;
+
+export class ScimTokenService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: Auditor,
+    private readonly maxPerTeam: number,
+    /** Checks an `idp` given at creation; replaced when SAML identity providers exist. */
+    private readonly idpExists: IdpExists,
+  ) {}
+
+  /** The admin's password is re-checked: a stolen access token alone cannot mint a SCIM token. */
+  async createByAdmin(admin: User, body: Record<string, unknown>) {
+    const description = text(body.description, 'description', true)!;
+    if (typeof body.password !== 'string') throw badRequest('invalid-body', 'password is required: re-enter your password to create a token.');
+    if (!(await verifyPassword(admin.passwordHash, body.password)))
+      throw forbidden('access-denied', 'The password is wrong; re-enter your own password to create a token.');
+    const actor: AuditActor = { type: 'user', id: admin.id, name: admin.email ?? admin.handle };
+    return this.create(admin.teamId, { description, name: text(body.name, 'name', false), idp: body.idp }, actor);
+  }
+
+  async create(teamId: string, input: { description: string; name?: string; idp?: unknown }, actor: AuditActor) {
+    let idpId: string | null = null;
+    if (input.idp !== undefined && input.idp !== null) {
+      if (typeof input.idp !== 'string' || !(await this.idpExists(teamId, input.idp)))
+        throw badRequest('unknown-idp', 'idp must be the id of one of this team\'s identity providers (GET /identity-providers).');
+      idpId = input.idp;
+    }
+    const secret = SCIM_TOKEN_PREFIX + randomSecret();
+    const token: ScimToken = {
+      id: randomUUID(),
+      teamId,
+      secretHash: sha256Hex(secret),
+      name: input.name || input.description || 'SCIM token',
+      description: input.description,
+      idpId,
+      createdAt: nowIso(),
+    };
+    const outcome = await this.store.scimTokens.createWithinLimit(token, this.maxPerTeam);
+    if (outcome === 'limit-reached')
+      throw forbidden('token-limit-reached', `A team can have at most ${this.maxPerTeam} SCIM tokens; delete one before creating another.`);
+    await this.audit({ teamId, actor, action: 'scim-token.created', targetType: 'scim-token', targetId: token.id, details: { name: token.name, description: token.description, idp: idpId } });
+    return { token: secret, info: tokenInfo(token) };
+  }
+
+  async list(teamId: string) {
+    return (await this.store.scimTokens.list(teamId)).map(tokenInfo);
+  }
+
+  async rename(teamId: string, id: string, name: unknown, actor: AuditActor) {
+    const clean = text(name, 'name', true)!;
+    if (!clean) throw badRequest('invalid-body', 'name must not be empty.');
+    const token = await this.store.scimTokens.rename(teamId, id, clean);
+    if (!token) throw notFound('token-not-found', `No SCIM token with id ${id} in your team.`);
+    await this.audit({ teamId, actor, action: 'scim-token.renamed', targetType: 'scim-token', targetId: id, details: { name: clean } });
+    return tokenInfo(token);
+  }
+
+  async delete(teamId: string, id: string, actor: AuditActor) {
+    if (!(await this.store.scimTokens.delete(teamId, id))) throw notFound('token-not-found', `No SCIM token with id ${id} in your team.`);
+    const left = await this.store.scimTokens.countByTeam(teamId);
+    await this.audit({ teamId, actor, action: 'scim-token.deleted', targetType: 'scim-token', targetId: id, details: { remaining: left } });
+  }
+
+  /** Bearer secret → token record. Looked up by digest, then the digest is compared in constant time. */
+  async authenticate(secret: string): Promise<ScimToken | null> {
+    if (!secret.startsWith(SCIM_TOKEN_PREFIX) || secret.length > 128) return null;
+    const digest = sha256Hex(secret);
+    const token = await this.store.scimTokens.findBySecretHash(digest);
+    return token && digestsEqual(token.secretHash, digest) ? token : null;
+  }
+}
