@@ -41,8 +41,11 @@ export function parseXmlStrict(xml: string): Document {
   if (containsDtd(xml)) {
     throw new XmlSafetyError('doctype-forbidden', 'DOCTYPE and ENTITY declarations are not allowed');
   }
+  // xmldom catches what a handler throws and reports it again wrapped; the first message is the real one.
+  let first: string | undefined;
   const fail = (message: string): never => {
-    throw new XmlSafetyError('malformed-xml', `not well-formed XML: ${cleanParserMessage(message)}`);
+    first ??= cleanParserMessage(message);
+    throw new XmlSafetyError('malformed-xml', `not well-formed XML: ${first}`);
   };
   let doc: Document;
   try {
@@ -51,7 +54,7 @@ export function parseXmlStrict(xml: string): Document {
       errorHandler: { warning: fail, error: fail, fatalError: fail },
     }).parseFromString(xml, 'text/xml');
   } catch (err) {
-    if (err instanceof XmlSafetyError) throw err;
+    if (err instanceof XmlSafetyError) throw new XmlSafetyError('malformed-xml', `not well-formed XML: ${first ?? err.message}`);
     return fail(err instanceof Error ? err.message : String(err));
   }
   if (!doc || !doc.documentElement) fail('no root element');
@@ -107,4 +110,9 @@ export function attr(el: Element, name: string): string | undefined {
 /** Full text of an element: every text/CDATA descendant, so a comment cannot truncate it. */
 export function fullText(el: Element): string {
   return el.textContent ?? '';
+}
+
+/** Escapes text for use in XML content or a double-quoted attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
