@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { idpRoutes } from './saml/idp-routes';
+import { ssoErrorFallback, ssoRoutes } from './saml/sso-routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 
@@ -20,6 +22,10 @@ export function createApp(services: Services): express.Express {
   app.use(healthRoutes(services.store));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config }));
+
+  app.use(ssoErrorFallback());
 
   app.use(notFoundHandler);
   app.use(errorHandler());
