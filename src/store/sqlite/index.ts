@@ -1,0 +1,53 @@
+import type { Store } from '../port';
+import { SqliteAuditRepo } from './audit';
+import { openDatabase, type Db, type SqliteOptions } from './database';
+import { applyMigrations } from './migrations';
+import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteSessionRepo } from './sessions';
+import { SqliteTeamRepo } from './teams';
+import { SqliteScimTokenRepo } from './tokens';
+import { SqliteUserRepo } from './users';
+
+export type { Durability, SqliteOptions } from './database';
+
+/** The embedded store: one better-sqlite3 connection per process; several processes may share the file. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly teams: SqliteTeamRepo;
+  readonly users: SqliteUserRepo;
+  readonly scimTokens: SqliteScimTokenRepo;
+  readonly sessions: SqliteSessionRepo;
+  readonly audit: SqliteAuditRepo;
+  readonly provisioningLog: SqliteProvisioningLogRepo;
+  private readonly pingStatement;
+
+  constructor(private readonly db: Db) {
+    this.users = new SqliteUserRepo(db);
+    this.teams = new SqliteTeamRepo(db, this.users);
+    this.scimTokens = new SqliteScimTokenRepo(db);
+    this.sessions = new SqliteSessionRepo(db);
+    this.audit = new SqliteAuditRepo(db);
+    this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.pingStatement = db.prepare('SELECT 1');
+  }
+
+  async ping(): Promise<void> {
+    this.pingStatement.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens (creating if needed) the database file and brings its schema up to date. */
+export function openSqliteStore(file: string, options: SqliteOptions = {}): SqliteStore {
+  const db = openDatabase(file, options);
+  try {
+    applyMigrations(db);
+    return new SqliteStore(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
