@@ -40,10 +40,15 @@ export class MongoStore implements Store {
   }
 }
 
+export interface MongoOptions {
+  /** Overrides the database named in the URI (tests use a throwaway one). */
+  dbName?: string;
+}
+
 /** Connects, then creates any missing index before the first request is served. */
-export async function openMongoStore(uri: string): Promise<MongoStore> {
+export async function openMongoStore(uri: string, options: MongoOptions = {}): Promise<MongoStore> {
   // autoIndex off: indexes are created once, awaited, below — not in the background per model.
-  const connection = await mongoose.createConnection(uri, { autoIndex: false }).asPromise();
+  const connection = await mongoose.createConnection(uri, { autoIndex: false, ...(options.dbName ? { dbName: options.dbName } : {}) }).asPromise();
   try {
     const models = createModels(connection);
     await ensureIndexes(models);

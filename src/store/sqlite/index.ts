@@ -35,6 +35,17 @@ export class SqliteStore implements Store {
     this.pingStatement.get();
   }
 
+  /** The connection's effective pragmas, for diagnostics and tests. */
+  connectionSettings(): { journalMode: string; synchronous: 'normal' | 'full' | 'other'; foreignKeys: boolean; busyTimeoutMs: number } {
+    const synchronous = this.db.pragma('synchronous', { simple: true });
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: synchronous === 1 ? 'normal' : synchronous === 2 ? 'full' : 'other',
+      foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
