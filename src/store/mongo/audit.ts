@@ -1,5 +1,6 @@
 import { timeOrderedId } from '../ids';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
+import { nonNegativeInt } from '../paging';
 import { isoNow } from '../time';
 import type { AuditDoc, Models } from './models';
 import { decodeKeys, encodeKeys } from './scim-keys';
@@ -35,7 +36,7 @@ export class MongoAuditRepo implements AuditRepo {
       const { at, id } = query.before;
       conditions.push({ $or: [{ at: { $lt: at } }, { at, _id: { $lt: id } }] });
     }
-    const docs = await this.models.Audit.find({ $and: conditions }).sort({ at: -1, _id: -1 }).limit(Math.max(0, Math.floor(query.limit))).lean<AuditDoc[]>();
+    const docs = await this.models.Audit.find({ $and: conditions }).sort({ at: -1, _id: -1 }).limit(nonNegativeInt(query.limit)).lean<AuditDoc[]>();
     return docs.map((d) => ({
       id: d._id,
       teamId: d.teamId,

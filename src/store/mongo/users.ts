@@ -1,5 +1,6 @@
 import type { ClientSession, Connection } from 'mongoose';
 import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilterToMongo, compileUserSortToMongo } from './filter-mongo';
@@ -58,8 +59,7 @@ export class MongoUserRepo implements UserRepo {
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
     const filter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
-    const offset = Math.max(1, Math.floor(query.startIndex)) - 1;
-    const limit = Math.max(0, Math.floor(query.count));
+    const { offset, limit } = pageWindow(query.startIndex, query.count);
     const total = await this.models.User.countDocuments(filter);
     if (limit === 0 || offset >= total) return { total, items: [] };
     const docs = await this.models.User.find(filter).sort(compileUserSortToMongo(query)).skip(offset).limit(limit).lean<UserDoc[]>();

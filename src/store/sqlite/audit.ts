@@ -1,5 +1,6 @@
 import { timeOrderedId } from '../ids';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
+import { nonNegativeInt } from '../paging';
 import { isoNow } from '../time';
 import type { Db } from './database';
 import { joinSql, q, type Sql } from './sql';
@@ -62,7 +63,7 @@ export class SqliteAuditRepo implements AuditRepo {
     if (query.since !== undefined) conditions.push(q`at >= ${query.since}`);
     if (query.until !== undefined) conditions.push(q`at <= ${query.until}`);
     if (query.before) conditions.push(q`(at < ${query.before.at} OR (at = ${query.before.at} AND id < ${query.before.id}))`);
-    const sql = q`SELECT * FROM audit_log WHERE ${joinSql(conditions, ' AND ')} ORDER BY at DESC, id DESC LIMIT ${Math.max(0, Math.floor(query.limit))}`;
+    const sql = q`SELECT * FROM audit_log WHERE ${joinSql(conditions, ' AND ')} ORDER BY at DESC, id DESC LIMIT ${nonNegativeInt(query.limit)}`;
     return (this.db.prepare(sql.text).all(...sql.params) as AuditRow[]).map(rowToEntry);
   }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { nonNegativeInt } from '../paging';
 
 export type Durability = 'normal' | 'full';
 export type Db = Database.Database;
@@ -15,7 +16,7 @@ export interface SqliteOptions {
 }
 
 export function openDatabase(file: string, options: SqliteOptions = {}): Db {
-  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
+  const busyTimeoutMs = nonNegativeInt(options.busyTimeoutMs ?? 10_000);
   const db = new Database(file);
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`); // first, so the pragmas below wait for locks too

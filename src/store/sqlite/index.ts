@@ -47,7 +47,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.pragma('optimize'); // SQLite's advice for connections about to close: refresh planner statistics
+    this.db.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { timeOrderedId } from '../ids';
+import { nonNegativeInt } from '../paging';
 import type { ProvisioningLogEntry, ProvisioningLogRepo } from '../port';
 import type { Db } from './database';
 
@@ -34,7 +35,7 @@ export class SqliteProvisioningLogRepo implements ProvisioningLogRepo {
   }
 
   async list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]> {
-    const rows = this.statements.list.all(teamId, Math.max(0, Math.floor(limit))) as ProvisioningRow[];
+    const rows = this.statements.list.all(teamId, nonNegativeInt(limit)) as ProvisioningRow[];
     return rows.map((r) => ({
       id: r.id,
       teamId: r.team_id,
@@ -50,6 +51,6 @@ export class SqliteProvisioningLogRepo implements ProvisioningLogRepo {
   }
 
   async prune(teamId: string, keep: number): Promise<void> {
-    this.statements.prune.run(teamId, Math.max(0, Math.floor(keep)));
+    this.statements.prune.run(teamId, nonNegativeInt(keep));
   }
 }

@@ -1,4 +1,5 @@
 import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
@@ -94,8 +95,7 @@ export class SqliteUserRepo implements UserRepo {
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
     const where: Sql = query.filter ? q`u.team_id = ${teamId} AND ${compileUserFilter(query.filter, teamId)}` : q`u.team_id = ${teamId}`;
-    const offset = Math.max(1, Math.floor(query.startIndex)) - 1; // RFC 7644 §3.4.2.4: below 1 means 1
-    const limit = Math.max(0, Math.floor(query.count));
+    const { offset, limit } = pageWindow(query.startIndex, query.count);
     const count = q`SELECT count(*) FROM users u WHERE ${where}`;
     const total = this.db.prepare(count.text).pluck().get(...count.params) as number;
     if (limit === 0 || offset >= total) return { total, items: [] };

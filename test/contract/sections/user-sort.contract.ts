@@ -100,5 +100,6 @@ export function userSortContract(store: GetStore): void {
     expect(await store().users.list(team.id, { startIndex: 50, count: 10 })).toEqual({ total: 7, items: [] });
     expect(await store().users.list(team.id, { startIndex: 1, count: 0 })).toEqual({ total: 7, items: [] });
     expect((await store().users.list(team.id, { startIndex: 0, count: 1 })).items).toHaveLength(1);
+    expect(await store().users.list(team.id, { startIndex: -3, count: -1 })).toEqual({ total: 7, items: [] });
   });
 }
