@@ -2,7 +2,8 @@ import { timeOrderedId } from '../ids';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
 import { isoNow } from '../time';
-import type { AuditDoc, Models } from './models';
+import type { AuditDoc } from './documents';
+import type { Models } from './models';
 import { decodeKeys, encodeKeys } from './scim-keys';
 
 export class MongoAuditRepo implements AuditRepo {

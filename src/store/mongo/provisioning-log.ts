@@ -1,7 +1,8 @@
 import { timeOrderedId } from '../ids';
 import { nonNegativeInt } from '../paging';
 import type { ProvisioningLogEntry, ProvisioningLogRepo } from '../port';
-import type { Models, ProvisioningLogDoc } from './models';
+import type { ProvisioningLogDoc } from './documents';
+import type { Models } from './models';
 
 export class MongoProvisioningLogRepo implements ProvisioningLogRepo {
   constructor(private readonly models: Models) {}

@@ -1,6 +1,7 @@
 import type { Session, SessionRepo, Timestamp } from '../port';
 import { mapUniqueViolation } from './errors';
-import type { Models, SessionDoc } from './models';
+import type { SessionDoc } from './documents';
+import type { Models } from './models';
 
 export class MongoSessionRepo implements SessionRepo {
   constructor(private readonly models: Models) {}

@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { NewUser, Team, TeamRepo, User } from '../port';
 import { mapUniqueViolation } from './errors';
-import type { Models, TeamDoc } from './models';
+import type { TeamDoc } from './documents';
+import type { Models } from './models';
 import type { MongoUserRepo } from './users';
 
 function docToTeam(doc: TeamDoc): Team {

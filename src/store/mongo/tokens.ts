@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { ScimToken, ScimTokenRepo } from '../port';
 import { isDuplicateKey, mapUniqueViolation } from './errors';
-import type { Models, ScimTokenDoc } from './models';
+import type { ScimTokenDoc } from './documents';
+import type { Models } from './models';
 
 function docToToken(doc: ScimTokenDoc): ScimToken {
   return { id: doc._id, teamId: doc.teamId, secretHash: doc.secretHash, name: doc.name, description: doc.description, idpId: doc.idpId, createdAt: doc.createdAt };

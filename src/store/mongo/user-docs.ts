@@ -1,6 +1,6 @@
 import type { NewUser, User } from '../port';
 import { emailRecords, sortEmail } from '../user-attributes';
-import type { UserDoc } from './models';
+import type { UserDoc } from './documents';
 import { decodeKeys, encodeKeys } from './scim-keys';
 
 /** Every stored field derived from the mutable part of a user (shadows included). */

@@ -4,7 +4,8 @@ import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilterToMongo, compileUserSortToMongo } from './filter-mongo';
-import type { Models, UserDoc } from './models';
+import type { UserDoc } from './documents';
+import type { Models } from './models';
 import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
 
 /**

@@ -125,7 +125,7 @@ class FilterCompiler {
 
   /** Through the (team_id, value_lower) index rather than a per-row correlated scan. */
   private emailExists(condition: Sql): Sql {
-    return q`u.id IN (SELECT e.user_id FROM user_emails e WHERE e.team_id = ${this.teamId} AND ${condition})`;
+    return q`u.id IN (SELECT e.user_id FROM user_emails e WHERE e.team_id = ${this.teamId} AND (${condition}))`;
   }
 }
 

@@ -94,7 +94,7 @@ export class SqliteUserRepo implements UserRepo {
   }
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
-    const where: Sql = query.filter ? q`u.team_id = ${teamId} AND ${compileUserFilter(query.filter, teamId)}` : q`u.team_id = ${teamId}`;
+    const where: Sql = query.filter ? q`u.team_id = ${teamId} AND (${compileUserFilter(query.filter, teamId)})` : q`u.team_id = ${teamId}`;
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     const count = q`SELECT count(*) FROM users u WHERE ${where}`;
     const total = this.db.prepare(count.text).pluck().get(...count.params) as number;
