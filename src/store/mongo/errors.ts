@@ -1,4 +1,3 @@
-import mongoose from 'mongoose';
 import { UniqueConstraintError } from '../port';
 
 /** Fields of a duplicate-key error's keyPattern → the port's logical field. */
@@ -10,8 +9,9 @@ const UNIQUE_FIELDS: Record<string, string> = {
   _id: 'id',
 };
 
+/** Duck-typed like the SQLite mapper: driver errors may come from another realm's classes. */
 export function toUniqueConstraintError(e: unknown): UniqueConstraintError | null {
-  if (!(e instanceof mongoose.mongo.MongoServerError) || e.code !== 11000) return null;
+  if (!isDuplicateKey(e)) return null;
   const fields = Object.keys((e as { keyPattern?: Record<string, unknown> }).keyPattern ?? {});
   // (teamId, externalId): the last key names the field; teamId only scopes it.
   const field = [...fields].reverse().find((f) => Object.hasOwn(UNIQUE_FIELDS, f));
@@ -28,5 +28,5 @@ export async function mapUniqueViolation<T>(write: () => Promise<T>): Promise<T>
 
 /** True for a duplicate-key error: an idempotent upsert lost a race and can ignore it. */
 export function isDuplicateKey(e: unknown): boolean {
-  return e instanceof mongoose.mongo.MongoServerError && e.code === 11000;
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
 }

@@ -21,9 +21,13 @@ export function mapUniqueViolation<T>(write: () => T): T {
   }
 }
 
+/**
+ * Duck-typed, not `instanceof Error`: the native addon keeps the SqliteError class of the first
+ * realm that loaded it, so in another realm (Jest workers, vm contexts) instanceof fails.
+ */
 export function toUniqueConstraintError(e: unknown): UniqueConstraintError | null {
-  if (!(e instanceof Error) || !('code' in e)) return null;
-  if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
-  const columns = e.message.replace(/^UNIQUE constraint failed: /, '');
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
+  const columns = String(message).replace(/^UNIQUE constraint failed: /, '');
   return new UniqueConstraintError(Object.hasOwn(UNIQUE_FIELDS, columns) ? UNIQUE_FIELDS[columns]! : columns);
 }
