@@ -15,6 +15,7 @@ import type { AttributeDef, SchemaDef } from './attribute-defs';
 import { resolveAttrPath, type ResolvedAttr } from './attr-path';
 import { ScimFilterError } from './errors';
 import { findSubAttribute, type ResourceTypeDef } from './resource-types';
+import { ISO_DATE } from './values';
 
 const COMPARE_OPS: ReadonlySet<string> = new Set<CompareOp>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const OPS_HINT = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
@@ -22,7 +23,6 @@ const OPS_HINT = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
 const MAX_DEPTH = 64;
 const NAME_CHAR = /[A-Za-z0-9_$\-.:]/;
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A PATCH path (RFC 7644 §3.5.2): attrPath / valuePath [subAttr], or a whole extension object. */
 export type PatchPath =

@@ -66,10 +66,11 @@ function isPlainId(target: Extract<PatchPath, { kind: 'attr' }>): boolean {
 function applyToTarget(doc: ScimResource, op: PatchOpName, target: PatchPath, value: unknown, label: string, hasValue: boolean): void {
   if (target.kind === 'extension') {
     const urn = target.schema.id;
-    if (op === 'remove' || value === null) {
+    if (op === 'remove' || (op === 'replace' && value === null)) {
       delete doc[urn];
       return;
     }
+    if (value === null) return;
     if (!isObject(value)) throw scimBadRequest('invalidValue', `${urn} takes an object of its attributes, got ${describe(value)}`);
     for (const [key, item] of Object.entries(value)) {
       const def = findSchemaAttribute(target.schema, key);

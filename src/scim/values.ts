@@ -16,7 +16,8 @@ export interface CoerceOptions {
   dropReadOnly: boolean;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
+/** An ISO 8601 date or date-time (RFC 7643 §2.3.5 dateTime, leniently: offset and seconds optional). */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses "true"/"false" in any case and surrounding space, as Entra ID sends them; undefined otherwise. */
 export function parseBooleanString(value: string): boolean | undefined {

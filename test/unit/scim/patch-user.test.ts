@@ -98,6 +98,11 @@ describe('PATCH /Users (RFC 7644 §3.5.2) as Entra ID and Okta send it', () => {
       expect(patch({ op: 'add', path: ENTERPRISE, value: { costCenter: '4130' } })[ENTERPRISE]).toEqual({ department: 'Engineering', manager: { value: 'boss-1' }, costCenter: '4130' });
     });
 
+    it('When a whole extension is added with null, then nothing changes; replaced with null, then it is gone', () => {
+      expect(patch({ op: 'add', path: ENTERPRISE, value: null })).toEqual(storedUser());
+      expect(patch({ op: 'replace', path: ENTERPRISE, value: null })).not.toHaveProperty([ENTERPRISE]);
+    });
+
     it('When a whole extension is removed, then it leaves the schemas list too', () => {
       const user = patch({ op: 'remove', path: ENTERPRISE });
       expect(user).not.toHaveProperty([ENTERPRISE]);
