@@ -14,7 +14,7 @@ import { isObject } from './filter-eval';
 import { formatFilter } from './filter-format';
 import { parsePatchPath, type PatchPath } from './filter';
 import { readMemberRef } from './group-input';
-import { parsePatchRequest, type PatchOpName } from './patch-request';
+import { parsePatchRequest, type PatchOperation, type PatchOpName } from './patch-request';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { describe } from './values';
 
@@ -80,9 +80,15 @@ class PlanBuilder {
   }
 }
 
+/** Plans a Group PatchOp body as received. Throws ScimError (400) naming the failing operation. */
 export function planGroupMemberPatch(body: unknown, options: PlanOptions = {}): GroupMemberPlan {
+  return planGroupMemberOperations(parsePatchRequest(body), options);
+}
+
+/** The same, for operations already read with parsePatchRequest. */
+export function planGroupMemberOperations(operations: PatchOperation[], options: PlanOptions = {}): GroupMemberPlan {
   const builder = new PlanBuilder();
-  parsePatchRequest(body).forEach((operation, index) => {
+  operations.forEach((operation, index) => {
     const where = `Operation ${index + 1} (${operation.op}${operation.path !== undefined ? ` ${operation.path}` : ''})`;
     try {
       if (operation.path !== undefined) {
