@@ -43,7 +43,7 @@ export function applyPatchOperations(resource: ScimResource, operations: PatchOp
 function applyOperation(doc: ScimResource, operation: PatchOperation, resourceType: ResourceTypeDef): void {
   const { op, path, value } = operation;
   if (path !== undefined) {
-    applyToTarget(doc, op, parsePatchPath(path, resourceType), value, path, operation.value !== undefined || 'value' in operation);
+    applyToTarget(doc, op, parsePatchPath(path, resourceType), value, path, 'value' in operation);
     return;
   }
   if (op === 'remove') throw scimBadRequest('noTarget', 'remove needs a "path" naming what to remove');
