@@ -2,6 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
+import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { ssoErrorFallback, ssoRoutes } from './saml/sso-routes';
@@ -18,8 +19,11 @@ export function createApp(services: Services): express.Express {
   app.use(requestContext(logger));
   app.use(helmet({ strictTransportSecurity: config.secureCookies }));
   app.use(errorFormat('json'));
+  const metrics = new Metrics();
+  app.use(metrics.middleware());
 
   app.use(healthRoutes(services.store));
+  app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
