@@ -5,6 +5,7 @@ import { healthRoutes } from './http/health-routes';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import { createWeb } from './web/web-routes';
 
 /** Builds the Express app from services. No I/O happens here. */
 export function createApp(services: Services): express.Express {
@@ -16,13 +17,17 @@ export function createApp(services: Services): express.Express {
   app.use(requestContext(logger));
   app.use(helmet({ strictTransportSecurity: config.secureCookies }));
   app.use(errorFormat('json'));
+  const web = createWeb(services);
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 
+  app.use(web.router);
+
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(web.renderError));
   return app;
 }
 
