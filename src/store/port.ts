@@ -125,6 +125,109 @@ export interface ProvisioningLogEntry {
   durationMs: number;
 }
 
+export interface IdentityProvider {
+  id: string;
+  teamId: string;
+  /** Admin-chosen short name (`?handle=`), unique within the team when set. */
+  handle: string | null;
+  entityId: string;
+  /** The metadata document as uploaded or fetched (served by GET /identity-providers/{idp}/raw). */
+  metadataXml: string;
+  metadataUrl: string | null;
+  /** Base64 DER bodies of the signing certificates taken from the metadata. */
+  signingCerts: string[];
+  ssoPostUrl: string | null;
+  ssoRedirectUrl: string | null;
+  /** The IdP this one replaces (rotation): its users move over on their next login. */
+  replacesId: string | null;
+  allowIdpInitiated: boolean;
+  metadataRefreshedAt: Timestamp | null;
+  metadataRefreshError: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface IdentityProviderRepo {
+  /** Throws UniqueConstraintError('entityId' | 'handle'). */
+  create(idp: IdentityProvider): Promise<IdentityProvider>;
+  get(teamId: string, id: string): Promise<IdentityProvider | null>;
+  /** Any team (login codes carry only the IdP id). */
+  getAnyTeam(id: string): Promise<IdentityProvider | null>;
+  findByEntityId(teamId: string, entityId: string): Promise<IdentityProvider | null>;
+  list(teamId: string): Promise<IdentityProvider[]>;
+  /** Every IdP with a metadata URL (for the refresh schedule). */
+  listWithMetadataUrl(): Promise<IdentityProvider[]>;
+  update(idp: IdentityProvider): Promise<IdentityProvider>;
+  countUsers(teamId: string, idpId: string): Promise<number>;
+  /** Deletes the IdP; with purgeUsers its bound users too, in one transaction. Returns users removed. */
+  delete(teamId: string, id: string, purgeUsers: boolean): Promise<number>;
+}
+
+/** An AuthnRequest we sent and have not yet seen answered: single use, expiring. */
+export interface SamlRequest {
+  id: string;
+  teamId: string;
+  idpId: string;
+  successRedirect: string | null;
+  errorRedirect: string | null;
+  /** Set when the request belongs to an admin's "test connection" run. */
+  testRunId: string | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+}
+
+export interface SamlRequestRepo {
+  create(request: SamlRequest): Promise<void>;
+  /** Atomically deletes and returns the request if it exists and has not expired (single use). */
+  consume(id: string, now: Timestamp): Promise<SamlRequest | null>;
+  deleteExpired(now: Timestamp): Promise<number>;
+}
+
+export interface ReplayCacheRepo {
+  /** Records an assertion id; false if it was already there (a replay). Shared by every instance. */
+  remember(key: string, expiresAt: Timestamp): Promise<boolean>;
+  deleteExpired(now: Timestamp): Promise<number>;
+}
+
+export interface Group {
+  id: string;
+  teamId: string;
+  displayName: string;
+  externalId: string | null;
+  /** Set on the groups that grant a role when group-managed roles are on. */
+  roleGranted: Role | null;
+  version: number;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface Invitation {
+  id: string;
+  teamId: string;
+  userId: string;
+  email: string;
+  tokenHash: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  acceptedAt: Timestamp | null;
+  voidedAt: Timestamp | null;
+  lastSendError: string | null;
+}
+
+export interface InvitationRepo {
+  /** Voids the user's other open invitations in the same transaction. */
+  create(invitation: Invitation): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<Invitation | null>;
+  findOpenForUser(teamId: string, userId: string): Promise<Invitation | null>;
+  /**
+   * Single use: marks the invitation accepted and activates the user with this password hash in one
+   * transaction, only if it is open and unexpired at `now`. Returns the updated user or null.
+   */
+  accept(id: string, passwordHash: string, now: Timestamp): Promise<User | null>;
+  voidForUser(userId: string, now: Timestamp): Promise<void>;
+  recordSendResult(id: string, error: string | null): Promise<void>;
+}
+
 /** Thrown by adapters when a unique index rejects a write. `field` names the logical field. */
 export class UniqueConstraintError extends Error {
   constructor(public readonly field: string) {
