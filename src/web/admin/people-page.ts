@@ -48,6 +48,14 @@ export const peopleSection: AdminSection = {
         startIndex: (page - 1) * PAGE_SIZE + 1,
         count: PAGE_SIZE,
       });
+      // The filter's emails.value covers SCIM emails; password accounts' sign-in email is matched exactly.
+      if (q.includes('@') && page === 1) {
+        const byEmail = await store.users.findByEmail(q.toLowerCase());
+        if (byEmail?.teamId === team.id && !result.items.some((u) => u.id === byEmail.id)) {
+          result.items.unshift(byEmail);
+          result.total += 1;
+        }
+      }
       const people = result.items.map((u) => {
         const blocked = whyNotManageable(me, u);
         return {
