@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { addPerson, PageClient, visibleText } from './page-client';
@@ -59,7 +60,6 @@ describe('CSRF protection on every page form', () => {
   });
 
   test('When the server starts without a key file, then it creates one in CERTS_DIR, private to its owner', async () => {
-    const { statSync, readFileSync } = await import('node:fs');
     const file = `${server.dataDir}/certs/csrf-secret.key`;
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8').trim().length).toBeGreaterThanOrEqual(32);

@@ -1,3 +1,4 @@
+import { operatorActor } from '../../../src/accounts/audit';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { addPerson, PageClient, visibleText } from './page-client';
@@ -135,7 +136,6 @@ describe('People page', () => {
   });
 
   test('When an admin (not an owner) tries to suspend the owner, then only owners may', async () => {
-    const { operatorActor } = await import('../../../src/accounts/audit');
     await server.services.accounts.addAdmin({ teamId: acme.teamId, email: 'deputy@acme.test', role: 'admin', password: 'deputy-password', actor: operatorActor });
     const deputy = new PageClient(server.url);
     await deputy.signIn('deputy@acme.test', 'deputy-password');

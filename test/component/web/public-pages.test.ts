@@ -1,5 +1,6 @@
 import { parseLoginCode } from '../../../src/web/login-code';
 import { SSO_ERROR_MESSAGES } from '../../../src/web/sso-error-messages';
+import { createTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { PageClient, visibleText } from './page-client';
 
@@ -97,7 +98,6 @@ describe('Landing, enterprise login and sign-in error pages', () => {
   });
 
   test('When an unknown page under /admin is opened by an admin, then a 404 page (not JSON) answers; API paths keep JSON', async () => {
-    const { createTeam } = await import('../../support/fixtures');
     const team = await createTeam(server, 'Four');
     const browser = new PageClient(server.url);
     await browser.signIn(team.email, team.password);

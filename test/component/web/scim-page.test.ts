@@ -1,3 +1,4 @@
+import { operatorActor } from '../../../src/accounts/audit';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { PageClient, visibleText } from './page-client';
@@ -60,7 +61,6 @@ describe('Automated User Management (SCIM) page', () => {
   });
 
   test('When the team reaches 8 tokens, then the page says so instead of offering another, and a forced 9th is refused with the reason', async () => {
-    const { operatorActor } = await import('../../../src/accounts/audit');
     const count = await server.services.store.scimTokens.countByTeam(acme.teamId);
     for (let i = count; i < 8; i++) await server.services.scimTokens.create(acme.teamId, { description: `bulk ${i}` }, operatorActor);
     const page = await admin.get('/admin/scim');
@@ -102,7 +102,6 @@ describe('Automated User Management (SCIM) page', () => {
 
   test("When an admin posts a rename or delete for another team's token, then it is not touched", async () => {
     const globex = await createTeam(server, 'Globex');
-    const { operatorActor } = await import('../../../src/accounts/audit');
     const theirs = await server.services.scimTokens.create(globex.teamId, { description: 'theirs' }, operatorActor);
     await admin.get('/admin/scim');
     await admin.post(`/admin/scim/tokens/${theirs.info.id}/rename`, { name: 'pwned' });
