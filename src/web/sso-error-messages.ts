@@ -1,7 +1,9 @@
 /**
  * What a person sees when SAML sign-in is refused: one entry per ACS refusal label.
  * `tellAdmin` is phrased so the user can forward it as is; the SAML ACS redirects to
- * `/sso/error?label=<label>` and may reuse these texts in logs or API errors.
+ * `/sso/error?label=<label>` and may reuse these texts in logs or API errors. Covers every
+ * SamlRefusalLabel of src/saml (a type test fails when one is added without a text) and the
+ * ACS's own refusals (not-provisioned, account-suspended, replayed, unknown-request…).
  */
 export interface SsoErrorMessage {
   /** Short heading. */
@@ -108,6 +110,91 @@ export const SSO_ERROR_MESSAGES = {
     explanation: 'No identity provider is connected under this code. It may have been replaced or deleted.',
     tellAdmin: 'Please send me the current enterprise login code or link for our team.',
   },
+  'idp-status-authn-failed': {
+    title: 'Your company could not confirm who you are',
+    explanation: 'Your identity provider reports that authentication failed, for example a wrong password or an unfinished second factor.',
+    tellAdmin: 'Only if signing in at our identity provider works elsewhere: Gatehouse sign-in failed with "IdP status authn-failed".',
+  },
+  'idp-status-request-denied': {
+    title: 'Your company\'s sign-in page refused the request',
+    explanation: 'Your identity provider declined to sign you in to this application, often because you are not assigned to it.',
+    tellAdmin: 'Please assign me to the Gatehouse application in our identity provider (sign-in failed with "IdP status request-denied").',
+  },
+  'idp-status-unknown-principal': {
+    title: 'Your company does not know this account',
+    explanation: 'Your identity provider could not find the account you tried to sign in with.',
+    tellAdmin: 'Sign-in failed with "IdP status unknown-principal"; please check my account in our identity provider.',
+  },
+  'response-too-large': {
+    title: 'The sign-in response was too large',
+    explanation: 'What your company\'s sign-in page sent was far larger than any sign-in response should be, so it was not read.',
+    tellAdmin: 'Sign-in failed with "response too large"; please check the attributes and certificates the identity provider puts into its SAML responses.',
+  },
+  'malformed-base64': {
+    title: 'The sign-in response could not be read',
+    explanation: 'What arrived was not encoded the way SAML responses are.',
+    tellAdmin: 'Sign-in failed with "malformed base64"; please check what is posting to Gatehouse\'s ACS URL.',
+  },
+  'not-a-saml-response': {
+    title: 'The sign-in response could not be read',
+    explanation: 'What arrived was XML, but not a SAML response.',
+    tellAdmin: 'Sign-in failed with "not a SAML response"; please check the identity provider\'s SAML configuration and the ACS URL it posts to.',
+  },
+  'encrypted-assertion-unsupported': {
+    title: 'The sign-in response was encrypted',
+    explanation: 'Your identity provider encrypted the assertion, which Gatehouse does not accept; the connection is protected by HTTPS instead.',
+    tellAdmin: 'Sign-in failed with "encrypted assertion unsupported"; please turn off assertion encryption for the Gatehouse application.',
+  },
+  'assertion-missing': {
+    title: 'The sign-in response said nothing about you',
+    explanation: 'The response did not contain an assertion naming who signed in.',
+    tellAdmin: 'Sign-in failed with "assertion missing"; please check the identity provider\'s SAML configuration.',
+  },
+  'multiple-assertions': {
+    title: 'The sign-in response was ambiguous',
+    explanation: 'The response contained more than one assertion, so it was refused rather than guessing which one counts.',
+    tellAdmin: 'Sign-in failed with "multiple assertions"; please configure the identity provider to send exactly one assertion.',
+  },
+  'weak-signature-algorithm': {
+    title: 'The sign-in response used a weak signature',
+    explanation: 'The response was signed with an outdated algorithm (such as SHA-1) that Gatehouse no longer trusts.',
+    tellAdmin: 'Sign-in failed with "weak signature algorithm"; please switch the Gatehouse application to RSA-SHA256 signing.',
+  },
+  'signature-untrusted-key': {
+    title: 'The sign-in response was signed with an unknown key',
+    explanation: 'The response was signed, but not with any certificate in the identity provider metadata Gatehouse has on file.',
+    tellAdmin: 'Sign-in failed with "signature untrusted key"; the identity provider\'s signing certificate probably changed. Please upload its current metadata in Gatehouse.',
+  },
+  'idp-certificate-missing': {
+    title: 'Gatehouse cannot check your company\'s signature',
+    explanation: 'The identity provider metadata on file has no signing certificate, so no response can be verified.',
+    tellAdmin: 'Sign-in failed with "IdP certificate missing"; please upload identity provider metadata that includes its signing certificate.',
+  },
+  'assertion-not-yet-valid': {
+    title: 'The sign-in arrived too early',
+    explanation: 'The response says it only becomes valid later, which usually means a clock is wrong.',
+    tellAdmin: 'Sign-in failed with "assertion not yet valid"; please check the clocks of our identity provider and of Gatehouse.',
+  },
+  'subject-confirmation-missing': {
+    title: 'The sign-in response was incomplete',
+    explanation: 'The response did not say where and until when it may be used (SubjectConfirmation).',
+    tellAdmin: 'Sign-in failed with "subject confirmation missing"; please check the identity provider\'s SAML configuration.',
+  },
+  'in-response-to-mismatch': {
+    title: 'This sign-in answers a different request',
+    explanation: 'The response belongs to another sign-in attempt than the one Gatehouse started.',
+    tellAdmin: 'Only if starting over from the login code does not help: sign-in failed with "in-response-to mismatch".',
+  },
+  'nameid-missing': {
+    title: 'Your company did not say who you are',
+    explanation: 'The response carried no NameID, the identifier Gatehouse matches your account with.',
+    tellAdmin: 'Sign-in failed with "NameID missing"; please configure the Gatehouse application to send a NameID (emailAddress or unspecified format).',
+  },
+  'response-invalid': {
+    title: 'The sign-in response was refused',
+    explanation: 'The response did not pass Gatehouse\'s checks.',
+    tellAdmin: 'Sign-in failed with "response invalid"; the Gatehouse audit log and the "Test sign-in" report on the SSO page say which check failed.',
+  },
 } as const satisfies Record<string, SsoErrorMessage>;
 
 export type SsoErrorLabel = keyof typeof SSO_ERROR_MESSAGES;
@@ -122,7 +209,9 @@ export function isSsoErrorLabel(label: unknown): label is SsoErrorLabel {
   return typeof label === 'string' && Object.prototype.hasOwnProperty.call(SSO_ERROR_MESSAGES, label);
 }
 
-/** The message for a refusal label; unknown labels get the generic text. */
+/** The message for a refusal label; other IdP statuses share one text; unknown labels get the generic one. */
 export function ssoErrorMessage(label: unknown): SsoErrorMessage {
-  return isSsoErrorLabel(label) ? SSO_ERROR_MESSAGES[label] : GENERIC_SSO_ERROR;
+  if (isSsoErrorLabel(label)) return SSO_ERROR_MESSAGES[label];
+  if (typeof label === 'string' && label.startsWith('idp-status-')) return SSO_ERROR_MESSAGES['idp-status-failure'];
+  return GENERIC_SSO_ERROR;
 }

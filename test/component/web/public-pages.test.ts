@@ -1,8 +1,12 @@
 import { parseLoginCode } from '../../../src/web/login-code';
-import { SSO_ERROR_MESSAGES } from '../../../src/web/sso-error-messages';
+import type { SamlRefusalLabel } from '../../../src/saml';
+import { SSO_ERROR_MESSAGES, ssoErrorMessage, type SsoErrorMessage } from '../../../src/web/sso-error-messages';
 import { createTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { PageClient, visibleText } from './page-client';
+
+// Compile-time: every refusal the SAML core can produce has a text here.
+const everySamlRefusalHasAText: Record<Exclude<SamlRefusalLabel, `idp-status-${string}`>, SsoErrorMessage> = SSO_ERROR_MESSAGES;
 
 const IDP = '3f1c2a4e-8b7d-4c6e-9f01-23456789abcd';
 
@@ -86,6 +90,11 @@ describe('Landing, enterprise login and sign-in error pages', () => {
     expect(text).toContain(visibleText(message.title));
     expect(text).toContain('What to tell your admin');
     expect(text).toContain(`Error code: ${label}`);
+  });
+
+  test('When the IdP answered with a status we have no own text for, then the IdP-status text is used', () => {
+    expect(ssoErrorMessage('idp-status-no-passive')).toBe(SSO_ERROR_MESSAGES['idp-status-failure']);
+    expect(Object.keys(everySamlRefusalHasAText).length).toBeGreaterThan(20);
   });
 
   test('When the label is unknown or hostile, then a generic explanation shows and nothing is echoed unescaped', async () => {
