@@ -15,7 +15,8 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
   const web = createWeb(services);
   app.use('/assets', web.assets);

@@ -75,6 +75,18 @@ describe('Landing, enterprise login and sign-in error pages', () => {
     expect((await new PageClient(server.url).get('/')).headers.get('content-security-policy')).toMatch(/form-action 'self';/);
   });
 
+  test('When the instance runs on plain http, then the CSP does not upgrade its own assets and forms to https', async () => {
+    const csp = (await new PageClient(server.url).get('/')).headers.get('content-security-policy')!;
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(csp).toContain("default-src 'self'");
+    const tls = await startTestServer({ PUBLIC_URL: 'https://gatehouse.test' });
+    try {
+      expect((await fetch(`${tls.url}/`)).headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+    } finally {
+      await tls.close();
+    }
+  });
+
   test('When the code form is posted without its CSRF token, then it is refused', async () => {
     const browser = new PageClient(server.url);
     await browser.get('/login');
