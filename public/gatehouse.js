@@ -20,6 +20,11 @@
     });
   }
 
+  function announce(text) {
+    var region = document.getElementById('live-status');
+    if (region) region.textContent = text;
+  }
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest ? event.target.closest('[data-copy]') : null;
     if (!button) return;
@@ -29,6 +34,7 @@
     copyText(source.textContent.trim()).then(function () {
       button.textContent = 'Copied';
       button.classList.add('copied');
+      announce('Copied to the clipboard.');
     }, function () {
       // Let the person copy by hand: select the value.
       var range = document.createRange();
@@ -37,6 +43,7 @@
       selection.removeAllRanges();
       selection.addRange(range);
       button.textContent = 'Press Ctrl+C';
+      announce('Selected. Press Control+C to copy.');
     });
     setTimeout(function () {
       button.textContent = label;

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { allowFormsToLeadOffSite } from './csp';
 import { parseLoginCode } from './login-code';
 import { clearSessionCookie, requireViewer, sessionSecretOf, viewerOf } from './session';
@@ -22,7 +22,7 @@ export function publicPages(ctx: WebContext, page: RequestHandler[], form: Reque
     pages.render(req, res, 'home', { title: 'Welcome', host: new URL(config.publicUrl).host });
   });
 
-  const renderLogin = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], code: string, error: string | null, status = 200) => {
+  const renderLogin = (req: Request, res: Response, code: string, error: string | null, status = 200) => {
     allowFormsToLeadOffSite(res, !config.secureCookies);
     pages.render(req, res, 'login', { title: 'Enterprise login', code, error }, status);
   };

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AppError, forbidden, notFound } from '../../http/errors';
 import type { FilterNode } from '../../store/query';
 import { VersionConflictError, type User, type UserStatus } from '../../store/port';
@@ -79,7 +79,7 @@ export const peopleSection: AdminSection = {
     });
 
     const changeStatus = (from: UserStatus, to: UserStatus, action: string, done: (u: User) => string) =>
-      async (req: Parameters<Parameters<typeof router.post>[1]>[0], res: Response) => {
+      async (req: Request, res: Response) => {
         const { team, user: me } = requireViewer(res);
         const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
         const id = String(req.params.id);
