@@ -2,6 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
+import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
@@ -18,10 +19,13 @@ export function createApp(services: Services): express.Express {
   // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
   app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
+  const metrics = new Metrics();
+  app.use(metrics.middleware());
   const web = createWeb(services);
   app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
+  app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 

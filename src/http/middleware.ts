@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import type { Logger } from 'pino';
+import { ScimError, toScimErrorBody, type ScimType } from '../scim/errors';
 import { AppError } from './errors';
 
 export type ErrorFormat = 'json' | 'scim' | 'html';
@@ -82,17 +83,13 @@ function fromParserError(err: { type?: string; status?: number; limit?: number }
 
 export type HtmlErrorRenderer = (req: Request, res: Response, error: AppError) => void;
 
-export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-export function scimErrorBody(status: number, detail: string, scimType?: string) {
-  return { schemas: [SCIM_ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail };
-}
 
 /** The one error path: AppError (or parser error) → 4xx body; anything else → 500 with request id only. */
 export function errorHandler(renderHtml?: HtmlErrorRenderer): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let error: AppError;
     if (err instanceof AppError) error = err;
+    else if (err instanceof ScimError) error = new AppError(err.status, err.scimType ?? 'scim-error', err.detail, err.scimType);
     else {
       const parsed = typeof err === 'object' && err !== null ? fromParserError(err as never) : null;
       if (parsed) error = parsed;
@@ -106,7 +103,7 @@ export function errorHandler(renderHtml?: HtmlErrorRenderer): ErrorRequestHandle
     const format: ErrorFormat = res.locals.errorFormat ?? 'json';
     res.status(error.status);
     if (format === 'scim') {
-      res.type('application/scim+json').send(JSON.stringify(scimErrorBody(error.status, error.message, error.scimType)));
+      res.type('application/scim+json').send(JSON.stringify(toScimErrorBody(new ScimError(error.status, error.message, error.scimType as ScimType | undefined))));
     } else if (format === 'html' && renderHtml) {
       renderHtml(req, res, error);
     } else {

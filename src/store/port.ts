@@ -105,7 +105,9 @@ export interface AuditQuery {
   teamId: string;
   actorId?: string;
   action?: string;
+  /** Inclusive. */
   since?: Timestamp;
+  /** Inclusive. */
   until?: Timestamp;
   limit: number;
   /** Return entries strictly older than this (id-stable paging, newest first). */

@@ -1,0 +1,187 @@
+/**
+ * A SCIM User body (POST/PUT) → the normalised resource Gatehouse stores, with the product's rules
+ * (seeds 000–003): userName is the handle, displayName 1–128 code points, externalId required,
+ * rich info bounded. Plus the mapping between that resource and the stored User parts, so the HTTP
+ * layer reads: body → parseUserInput → splitUserResource → store → buildUserResource → response.
+ */
+import { z } from 'zod';
+import { scimBadRequest } from './errors';
+import { isObject } from './filter-eval';
+import { USER_RESOURCE_TYPE, type ResourceTypeDef } from './resource-types';
+import { WIRE_PROFILE_SCHEMA } from './schemas';
+import { describe, normaliseAttributes, orderResource, schemasOf, type ScimResource } from './values';
+
+export const DEFAULT_RICH_INFO_LIMIT = 5000;
+
+export interface UserInputOptions {
+  /** Maximum total characters (code points) of rich-info types plus values. Default 5000. */
+  richInfoLimit?: number;
+}
+
+/** A normalised User resource: canonical names, typed values, no readOnly attributes. */
+export interface UserResource extends ScimResource {
+  schemas: string[];
+  userName: string;
+  displayName: string;
+  externalId: string;
+  active: boolean;
+}
+
+/** What the store keeps of a user (src/store/port.ts User: handle, displayName, externalId, status, scim). */
+export interface StoredUserParts {
+  handle: string;
+  displayName: string;
+  externalId: string | null;
+  active: boolean;
+  /** Every other SCIM attribute, extension objects under their URN. */
+  scim: Record<string, unknown>;
+}
+
+export interface GroupRef {
+  value: string;
+  display?: string;
+  $ref?: string;
+  type?: 'direct' | 'indirect';
+}
+
+export interface ResourceMeta {
+  created: string;
+  lastModified: string;
+  location: string;
+  /** The stored version number (rendered W/"n"), or a ready ETag. */
+  version: number | string;
+}
+
+const codePoints = (text: string) => [...text].length;
+
+function userNameProblem(userName: string): string | undefined {
+  const length = codePoints(userName);
+  if (length < 2 || length > 256) return `userName must be 2 to 256 characters long; ${JSON.stringify(clip(userName))} has ${length}`;
+  if (/[A-Z]/.test(userName)) return `userName must not contain capital letters; use ${JSON.stringify(clip(userName.toLowerCase()))} instead of ${JSON.stringify(clip(userName))}`;
+  const bad = [...userName].find((c) => !/[a-z0-9_.-]/.test(c));
+  if (bad !== undefined) return `userName may only contain a-z, 0-9, "_", "." and "-"; ${JSON.stringify(clip(userName))} contains ${JSON.stringify(bad)}`;
+  return undefined;
+}
+
+const requiredString = (name: string, hint: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required: ${hint}` : `${name} must be a string, got ${describe(issue.input)}`) });
+
+const userCore = z.object({
+  userName: requiredString('userName', 'the user handle, e.g. "jane.doe"').superRefine((value, ctx) => {
+    const problem = userNameProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  displayName: requiredString('displayName', 'the name shown to people, 1 to 128 characters').superRefine((value, ctx) => {
+    const length = codePoints(value);
+    if (length < 1 || length > 128) ctx.addIssue({ code: 'custom', message: `displayName must be 1 to 128 characters long; it has ${length}` });
+  }),
+  externalId: requiredString('externalId', 'the SAML NameID (or email) of the user').refine((value) => value.length > 0, {
+    error: 'externalId must not be empty: it is the SAML NameID (or email) of the user',
+  }),
+  active: z.boolean().default(true),
+});
+
+const richInfoItem = z.object({ type: z.string(), value: z.string() });
+
+/** Validates and normalises a POST/PUT body. Throws ScimError 400 (invalidSyntax / invalidValue). */
+export function parseUserInput(body: unknown, options: UserInputOptions = {}): UserResource {
+  if (!isObject(body)) throw scimBadRequest('invalidSyntax', `the body must be a JSON object (a SCIM User), got ${describe(body)}`);
+  checkDeclaredSchemas(body, USER_RESOURCE_TYPE);
+  return validateUserResource(body, options);
+}
+
+/**
+ * The product rules on an already-shaped resource (also used after PATCH). Drops unknown and
+ * readOnly attributes (id, meta, groups); derives `schemas` from the extensions present.
+ */
+export function validateUserResource(resource: ScimResource, options: UserInputOptions = {}): UserResource {
+  const attributes = normaliseAttributes(resource, USER_RESOURCE_TYPE, { dropReadOnly: true });
+  const parsed = userCore.safeParse(attributes);
+  if (!parsed.success) throw scimBadRequest('invalidValue', parsed.error.issues[0]?.message ?? 'invalid user');
+  checkRichInfo(attributes, options.richInfoLimit ?? DEFAULT_RICH_INFO_LIMIT);
+  checkSinglePrimary(attributes);
+  const user = { ...attributes, ...parsed.data };
+  return orderResource({ ...user, schemas: schemasOf(user, USER_RESOURCE_TYPE) }, USER_RESOURCE_TYPE) as UserResource;
+}
+
+/**
+ * RFC 7643 §3: every entry of `schemas` must be a schema of this resource type; `tolerated` lists
+ * foreign URNs real clients add that we accept and ignore.
+ */
+export function checkDeclaredSchemas(body: ScimResource, resourceType: ResourceTypeDef, tolerated: readonly string[] = []): void {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'schemas');
+  if (key === undefined) return;
+  const schemas = body[key];
+  if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string')) {
+    throw scimBadRequest('invalidValue', `schemas must be a list of schema URNs such as ["${resourceType.schema.id}"], got ${describe(schemas)}`);
+  }
+  const toleratedLower = new Set(tolerated.map((t) => t.toLowerCase()));
+  for (const urn of schemas as string[]) {
+    if (resourceType.schemasByUrn.has(urn.toLowerCase()) || toleratedLower.has(urn.toLowerCase())) continue;
+    const supported = [...resourceType.schemasByUrn.values()].map((s) => s.id).join(', ');
+    throw scimBadRequest('invalidValue', `schemas names "${clip(urn)}", which this server does not implement for ${resourceType.name}s (supported: ${supported})`);
+  }
+}
+
+function checkRichInfo(attributes: ScimResource, limit: number): void {
+  const profile = attributes[WIRE_PROFILE_SCHEMA];
+  if (!isObject(profile) || profile['richInfo'] === undefined) return;
+  const items = profile['richInfo'] as unknown[];
+  let size = 0;
+  items.forEach((item, i) => {
+    const parsed = richInfoItem.safeParse(item);
+    if (!parsed.success) throw scimBadRequest('invalidValue', `${WIRE_PROFILE_SCHEMA} richInfo[${i}] needs both "type" and "value" (strings)`);
+    size += codePoints(parsed.data.type) + codePoints(parsed.data.value);
+  });
+  if (size > limit) {
+    throw scimBadRequest('invalidValue', `${WIRE_PROFILE_SCHEMA} richInfo is ${size} characters (types plus values); the limit is ${limit}`);
+  }
+}
+
+function checkSinglePrimary(attributes: ScimResource): void {
+  for (const def of USER_RESOURCE_TYPE.schema.attributes) {
+    const values = attributes[def.name];
+    if (!def.multiValued || !Array.isArray(values)) continue;
+    if (values.filter((v) => isObject(v) && v['primary'] === true).length > 1) {
+      throw scimBadRequest('invalidValue', `${def.name}: at most one value may have "primary": true`);
+    }
+  }
+}
+
+/** The normalised resource → what the store keeps. */
+export function splitUserResource(resource: UserResource): StoredUserParts {
+  const { schemas: _s, id: _i, meta: _m, groups: _g, userName, displayName, externalId, active, ...scim } = resource;
+  return { handle: userName, displayName, externalId, active, scim };
+}
+
+/** The stored parts → the resource returned to clients (inverse of splitUserResource, plus id, groups, meta). */
+export function buildUserResource(parts: StoredUserParts & { id: string; groups?: GroupRef[] }, meta: ResourceMeta): UserResource {
+  const resource: ScimResource = {
+    ...parts.scim,
+    id: parts.id,
+    userName: parts.handle,
+    displayName: parts.displayName,
+    active: parts.active,
+  };
+  if (parts.externalId !== null) resource['externalId'] = parts.externalId;
+  if (parts.groups && parts.groups.length > 0) resource['groups'] = parts.groups;
+  resource['meta'] = {
+    resourceType: 'User',
+    created: meta.created,
+    lastModified: meta.lastModified,
+    location: meta.location,
+    version: formatVersion(meta.version),
+  };
+  resource['schemas'] = schemasOf(resource, USER_RESOURCE_TYPE);
+  return orderResource(resource, USER_RESOURCE_TYPE) as UserResource;
+}
+
+/** A weak ETag from a stored version number (RFC 7232 §2.3). */
+export function formatVersion(version: number | string): string {
+  return typeof version === 'number' ? `W/"${version}"` : version;
+}
+
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+

@@ -1,0 +1,97 @@
+import type { AuditActor, ManagedBy, Role, SessionKind, UserStatus } from '../port';
+
+/** Documents as stored; ids are our UUIDs in `_id`; timestamps ISO strings except TTL fields (Date). */
+export interface TeamDoc {
+  _id: string;
+  name: string;
+  createdAt: string;
+  groupManagedRoles: boolean;
+}
+
+export interface EmailDoc {
+  value: string | null;
+  valueLower: string | null;
+  type: string | null;
+  primary: boolean;
+  display: string | null;
+}
+
+export interface UserDoc {
+  _id: string;
+  teamId: string;
+  handle: string;
+  /** Lower-cased shadows: case-insensitive uniqueness, filters and sorts through plain indexes. */
+  handleLower: string;
+  email: string | null;
+  emailLower: string | null;
+  displayName: string;
+  displayNameLower: string;
+  role: Role;
+  status: UserStatus;
+  /** status === 'active', stored so `active` filters and sorts like a field. */
+  active: boolean;
+  managedBy: ManagedBy;
+  externalId: string | null;
+  passwordHash: string | null;
+  idpId: string | null;
+  nameId: string | null;
+  /** SCIM JSON with keys encoded by scim-keys.ts. */
+  scim: Record<string, unknown>;
+  /** Searchable copy of scim.emails. */
+  emails: EmailDoc[];
+  /** The primary (else first) email, lower-cased: what sortBy=emails orders by. */
+  sortEmail: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ScimTokenDoc {
+  _id: string;
+  teamId: string;
+  secretHash: string;
+  name: string;
+  description: string;
+  idpId: string | null;
+  createdAt: string;
+}
+
+export interface SessionDoc {
+  _id: string;
+  kind: SessionKind;
+  userId: string;
+  teamId: string;
+  createdAt: string;
+  /** A Date so the TTL index can expire it. */
+  expiresAt: Date;
+}
+
+export interface AuditDoc {
+  _id: string;
+  teamId: string | null;
+  at: string;
+  actor: AuditActor;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface ProvisioningLogDoc {
+  _id: string;
+  teamId: string;
+  at: string;
+  tokenId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  scimType: string | null;
+  detail: string | null;
+  durationMs: number;
+}
+
+/** A document whose only job is to be written, so concurrent transactions on one team conflict. */
+export interface LockDoc {
+  _id: string;
+  seq: number;
+}

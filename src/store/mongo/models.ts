@@ -1,0 +1,145 @@
+import { Schema, type Connection } from 'mongoose';
+import type { AuditDoc, EmailDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
+
+const options = { versionKey: false, minimize: false, strict: 'throw' } as const;
+const nullableString = { type: String, default: null };
+
+const teamSchema = new Schema<TeamDoc>(
+  { _id: { type: String, required: true }, name: { type: String, required: true }, createdAt: { type: String, required: true }, groupManagedRoles: { type: Boolean, default: false } },
+  options,
+);
+
+const emailSchema = new Schema<EmailDoc>(
+  { value: nullableString, valueLower: nullableString, type: nullableString, primary: { type: Boolean, default: false }, display: nullableString },
+  { _id: false, versionKey: false },
+);
+
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    handle: { type: String, required: true },
+    handleLower: { type: String, required: true },
+    email: nullableString,
+    emailLower: nullableString,
+    displayName: { type: String, required: true },
+    displayNameLower: { type: String, required: true },
+    role: { type: String, required: true },
+    status: { type: String, required: true },
+    active: { type: Boolean, required: true },
+    managedBy: { type: String, required: true },
+    externalId: nullableString,
+    passwordHash: nullableString,
+    idpId: nullableString,
+    nameId: nullableString,
+    scim: { type: Schema.Types.Mixed, default: {} },
+    emails: { type: [emailSchema], default: [] },
+    sortEmail: nullableString,
+    version: { type: Number, required: true },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  options,
+);
+// Same uniqueness as SQLite; partial so the many users without email / externalId do not collide on null.
+userSchema.index({ handleLower: 1 }, { unique: true, name: 'users_handle_unique' });
+userSchema.index({ emailLower: 1 }, { unique: true, name: 'users_email_unique', partialFilterExpression: { emailLower: { $type: 'string' } } });
+userSchema.index(
+  { teamId: 1, externalId: 1 },
+  { unique: true, name: 'users_team_external_id_unique', partialFilterExpression: { externalId: { $type: 'string' } } },
+);
+userSchema.index({ teamId: 1, handleLower: 1 });
+userSchema.index({ teamId: 1, displayNameLower: 1 });
+userSchema.index({ teamId: 1, status: 1 });
+userSchema.index({ teamId: 1, updatedAt: 1 });
+userSchema.index({ teamId: 1, createdAt: 1, _id: 1 });
+userSchema.index({ teamId: 1, 'emails.valueLower': 1 });
+userSchema.index({ teamId: 1, idpId: 1, nameId: 1 });
+
+const scimTokenSchema = new Schema<ScimTokenDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    secretHash: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    idpId: nullableString,
+    createdAt: { type: String, required: true },
+  },
+  options,
+);
+scimTokenSchema.index({ secretHash: 1 }, { unique: true });
+scimTokenSchema.index({ teamId: 1, createdAt: 1 });
+
+const sessionSchema = new Schema<SessionDoc>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    userId: { type: String, required: true },
+    teamId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  options,
+);
+sessionSchema.index({ userId: 1 });
+// MongoDB removes expired sessions itself (within a minute); findValid still checks the time.
+sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: nullableString,
+    at: { type: String, required: true },
+    actor: { type: { type: String, required: true }, id: nullableString, name: nullableString },
+    action: { type: String, required: true },
+    targetType: nullableString,
+    targetId: nullableString,
+    details: { type: Schema.Types.Mixed, default: {} },
+  },
+  options,
+);
+auditSchema.index({ teamId: 1, at: -1, _id: -1 });
+auditSchema.index({ teamId: 1, 'actor.id': 1, at: -1, _id: -1 });
+auditSchema.index({ teamId: 1, action: 1, at: -1, _id: -1 });
+
+const provisioningLogSchema = new Schema<ProvisioningLogDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    at: { type: String, required: true },
+    tokenId: nullableString,
+    method: { type: String, required: true },
+    path: { type: String, required: true },
+    status: { type: Number, required: true },
+    scimType: nullableString,
+    detail: nullableString,
+    durationMs: { type: Number, required: true },
+  },
+  options,
+);
+provisioningLogSchema.index({ teamId: 1, at: -1, _id: -1 });
+
+const lockSchema = new Schema<LockDoc>({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, options);
+
+export function createModels(connection: Connection) {
+  return {
+    Team: connection.model<TeamDoc>('Team', teamSchema, 'teams'),
+    User: connection.model<UserDoc>('User', userSchema, 'users'),
+    ScimToken: connection.model<ScimTokenDoc>('ScimToken', scimTokenSchema, 'scim_tokens'),
+    Session: connection.model<SessionDoc>('Session', sessionSchema, 'sessions'),
+    Audit: connection.model<AuditDoc>('Audit', auditSchema, 'audit_log'),
+    ProvisioningLog: connection.model<ProvisioningLogDoc>('ProvisioningLog', provisioningLogSchema, 'provisioning_log'),
+    Lock: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/**
+ * Creates declared indexes that are missing. Deliberately not syncIndexes(): during a rolling
+ * upgrade an older instance would drop the indexes a newer one just added.
+ */
+export async function ensureIndexes(models: Models): Promise<void> {
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+}

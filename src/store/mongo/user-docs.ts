@@ -1,0 +1,54 @@
+import type { NewUser, User } from '../port';
+import { emailRecords, sortEmail } from '../user-attributes';
+import type { UserDoc } from './documents';
+import { decodeKeys, encodeKeys } from './scim-keys';
+
+/** Every stored field derived from the mutable part of a user (shadows included). */
+export function mutableUserFields(user: NewUser) {
+  const records = emailRecords(user.scim);
+  return {
+    handle: user.handle,
+    handleLower: user.handle.toLowerCase(),
+    email: user.email,
+    emailLower: user.email === null ? null : user.email.toLowerCase(),
+    displayName: user.displayName,
+    displayNameLower: user.displayName.toLowerCase(),
+    role: user.role,
+    status: user.status,
+    active: user.status === 'active',
+    managedBy: user.managedBy,
+    externalId: user.externalId,
+    passwordHash: user.passwordHash,
+    idpId: user.idpId,
+    nameId: user.nameId,
+    scim: encodeKeys(user.scim ?? {}) as Record<string, unknown>,
+    emails: records.map((e) => ({ value: e.value, valueLower: e.value?.toLowerCase() ?? null, type: e.type, primary: e.primary, display: e.display })),
+    sortEmail: sortEmail(records),
+  };
+}
+
+export function newUserDoc(user: NewUser, now: string): UserDoc {
+  const createdAt = user.createdAt ?? now;
+  return { _id: user.id, teamId: user.teamId, ...mutableUserFields(user), version: 1, createdAt, updatedAt: createdAt };
+}
+
+export function docToUser(doc: UserDoc): User {
+  return {
+    id: doc._id,
+    teamId: doc.teamId,
+    handle: doc.handle,
+    email: doc.email,
+    displayName: doc.displayName,
+    role: doc.role,
+    status: doc.status,
+    managedBy: doc.managedBy,
+    externalId: doc.externalId,
+    passwordHash: doc.passwordHash,
+    idpId: doc.idpId,
+    nameId: doc.nameId,
+    scim: decodeKeys(doc.scim ?? {}) as User['scim'],
+    version: doc.version,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

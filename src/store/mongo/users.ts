@@ -1,0 +1,108 @@
+import type { ClientSession, Connection } from 'mongoose';
+import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { pageWindow } from '../paging';
+import { isoNow } from '../time';
+import { mapUniqueViolation } from './errors';
+import { compileUserFilterToMongo, compileUserSortToMongo } from './filter-mongo';
+import type { UserDoc } from './documents';
+import type { Models } from './models';
+import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
+
+/**
+ * Collections holding documents that hang off a user, deleted with it in one transaction.
+ * Later features append theirs here (group memberships, invitations…).
+ */
+export const USER_DEPENDENT_COLLECTIONS = [{ model: 'Session', userField: 'userId' }] as const satisfies ReadonlyArray<{
+  model: keyof Models;
+  userField: string;
+}>;
+
+export class MongoUserRepo implements UserRepo {
+  constructor(
+    private readonly connection: Connection,
+    private readonly models: Models,
+  ) {}
+
+  /** For callers already inside a transaction (teams.createWithOwner). */
+  async insertIn(user: NewUser, session: ClientSession | null): Promise<User> {
+    const doc = newUserDoc(user, isoNow());
+    await this.models.User.insertOne(doc, { session });
+    return docToUser(doc);
+  }
+
+  async create(user: NewUser): Promise<User> {
+    return mapUniqueViolation(() => this.insertIn(user, null));
+  }
+
+  async get(teamId: string, id: string): Promise<User | null> {
+    return this.one({ _id: id, teamId });
+  }
+
+  async getAnyTeam(id: string): Promise<User | null> {
+    return this.one({ _id: id });
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return this.one({ emailLower: email.toLowerCase() });
+  }
+
+  async findByHandle(handle: string): Promise<User | null> {
+    return this.one({ handleLower: handle.toLowerCase() });
+  }
+
+  async findByExternalId(teamId: string, externalId: string): Promise<User | null> {
+    return this.one({ teamId, externalId });
+  }
+
+  async findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null> {
+    return this.one({ teamId, idpId, nameId });
+  }
+
+  async list(teamId: string, query: UserQuery): Promise<Page<User>> {
+    const filter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
+    const { offset, limit } = pageWindow(query.startIndex, query.count);
+    const total = await this.models.User.countDocuments(filter);
+    if (limit === 0 || offset >= total) return { total, items: [] };
+    const docs = await this.models.User.find(filter).sort(compileUserSortToMongo(query)).skip(offset).limit(limit).lean<UserDoc[]>();
+    return { total, items: docs.map(docToUser) };
+  }
+
+  async countByTeam(teamId: string): Promise<number> {
+    return this.models.User.countDocuments({ teamId });
+  }
+
+  async update(user: User, expectedVersion: number): Promise<User | null> {
+    return mapUniqueViolation(() =>
+      this.connection.transaction(async (session) => {
+        const doc = await this.models.User.findOneAndUpdate(
+          { _id: user.id, teamId: user.teamId, version: expectedVersion },
+          { $set: { ...mutableUserFields(user), updatedAt: isoNow() }, $inc: { version: 1 } },
+          { session, returnDocument: 'after' },
+        ).lean<UserDoc>();
+        if (!doc) {
+          if (!(await this.models.User.exists({ _id: user.id, teamId: user.teamId }).session(session))) return null;
+          throw new VersionConflictError();
+        }
+        // A suspended or pending user must not keep signed-in sessions.
+        if (doc.status !== 'active') await this.models.Session.deleteMany({ userId: doc._id }, { session });
+        return docToUser(doc);
+      }),
+    );
+  }
+
+  async delete(teamId: string, id: string): Promise<boolean> {
+    return this.connection.transaction(async (session) => {
+      if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
+      for (const dependent of USER_DEPENDENT_COLLECTIONS) {
+        await this.models[dependent.model].deleteMany({ [dependent.userField]: id }, { session });
+      }
+      await this.models.User.deleteOne({ _id: id }, { session });
+      return true;
+    });
+  }
+
+  private async one(filter: Record<string, string>): Promise<User | null> {
+    const doc = await this.models.User.findOne(filter).lean<UserDoc>();
+    return doc ? docToUser(doc) : null;
+  }
+}

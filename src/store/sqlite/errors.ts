@@ -1,0 +1,33 @@
+import { UniqueConstraintError } from '../port';
+
+/** Columns named in SQLite's "UNIQUE constraint failed: …" message → the port's logical field. */
+const UNIQUE_FIELDS: Record<string, string> = {
+  'users.handle': 'handle',
+  'users.email_lower': 'email',
+  'users.team_id, users.external_id': 'externalId',
+  'users.id': 'id',
+  'teams.id': 'id',
+  'scim_tokens.id': 'id',
+  'scim_tokens.secret_hash': 'secretHash',
+  'sessions.token_hash': 'tokenHash',
+};
+
+/** Runs `write`, turning a unique-index violation into UniqueConstraintError(field). */
+export function mapUniqueViolation<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    throw toUniqueConstraintError(e) ?? e;
+  }
+}
+
+/**
+ * Duck-typed, not `instanceof Error`: the native addon keeps the SqliteError class of the first
+ * realm that loaded it, so in another realm (Jest workers, vm contexts) instanceof fails.
+ */
+export function toUniqueConstraintError(e: unknown): UniqueConstraintError | null {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
+  const columns = String(message).replace(/^UNIQUE constraint failed: /, '');
+  return new UniqueConstraintError(Object.hasOwn(UNIQUE_FIELDS, columns) ? UNIQUE_FIELDS[columns]! : columns);
+}

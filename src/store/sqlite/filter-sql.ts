@@ -1,0 +1,199 @@
+/**
+ * Compiles a SCIM filter AST to a parameterised SQLite WHERE clause over `users u`.
+ * Every filter value is a bound parameter; only constant SQL text is inlined.
+ *
+ * Semantics shared with the MongoDB adapter:
+ * - `ne` is NOT `eq`: a missing attribute is "not equal"; on multi-valued attributes no value equals.
+ * - `eq null` is NOT `pr`, `ne null` is `pr`.
+ * - `not` is two-valued: NULL (missing) counts as false before negation.
+ */
+import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
+import {
+  describePath,
+  normaliseColumnValue,
+  relativeSegments,
+  resolveEmailAttribute,
+  resolveUserAttribute,
+  scimSegments,
+  type EmailField,
+  type UserColumn,
+} from '../user-attributes';
+import { Sql, q, raw } from './sql';
+
+/** Where an attribute path is resolved: the user row, one `user_emails e` row, or one JSON element. */
+type Scope = { kind: 'user' } | { kind: 'email' } | { kind: 'json-element'; base: Sql };
+
+/** One comparable SQL value; JSON-backed values also expose json_type for exact boolean/presence tests. */
+interface Operand {
+  value: Sql;
+  jsonType?: Sql;
+  /** A stored lower-cased copy, compared against a lower-cased filter value when caseExact is false. */
+  lowered?: Sql;
+  /** Stored as 0/1. */
+  boolean?: boolean;
+}
+
+type Test = { kind: 'present' } | { kind: 'compare'; op: Exclude<CompareOp, 'ne'>; value: string | number | boolean; caseExact: boolean };
+
+export const USER_COLUMNS: Record<UserColumn, Sql> = {
+  id: raw('u.id'),
+  handle: raw('u.handle'),
+  externalId: raw('u.external_id'),
+  displayName: raw('u.display_name'),
+  createdAt: raw('u.created_at'),
+  updatedAt: raw('u.updated_at'),
+};
+
+const EMAIL_OPERANDS: Record<EmailField, Operand> = {
+  value: { value: raw('e.value'), lowered: raw('e.value_lower') },
+  type: { value: raw('e.type') },
+  primary: { value: raw('e."primary"'), boolean: true },
+  display: { value: raw('e.display') },
+};
+
+const ORDERING: Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
+
+export function compileUserFilter(filter: FilterNode, teamId: string): Sql {
+  return new FilterCompiler(teamId).node(filter, { kind: 'user' });
+}
+
+/** `$."urn:…:User"."manager"` — keys are validated names, quoted so colons and dots stay inside a key. */
+export function jsonPath(segments: readonly string[]): string {
+  return `$${segments.map((s) => `."${s}"`).join('')}`;
+}
+
+class FilterCompiler {
+  constructor(private readonly teamId: string) {}
+
+  node(node: FilterNode, scope: Scope): Sql {
+    switch (node.kind) {
+      case 'and':
+        return q`(${this.node(node.left, scope)} AND ${this.node(node.right, scope)})`;
+      case 'or':
+        return q`(${this.node(node.left, scope)} OR ${this.node(node.right, scope)})`;
+      case 'not':
+        return negate(this.node(node.expr, scope));
+      case 'present':
+        return this.attribute(node.path, { kind: 'present' }, scope);
+      case 'compare':
+        return this.compare(node.path, node.op, node.value, node.caseExact, scope);
+      case 'valuePath':
+        if (scope.kind !== 'user') throw new Error(`a value filter cannot be nested inside another (${node.attr})`);
+        return this.valuePath(node.attr, node.filter);
+    }
+  }
+
+  private compare(path: AttrPath, op: CompareOp, value: FilterValue, caseExact: boolean, scope: Scope): Sql {
+    if (value === null) {
+      if (op === 'eq') return negate(this.attribute(path, { kind: 'present' }, scope));
+      if (op === 'ne') return this.attribute(path, { kind: 'present' }, scope);
+      throw new Error(`operator ${op} cannot compare ${describePath(path)} with null`);
+    }
+    if (op === 'ne') return negate(this.attribute(path, { kind: 'compare', op: 'eq', value, caseExact }, scope));
+    return this.attribute(path, { kind: 'compare', op, value, caseExact }, scope);
+  }
+
+  private attribute(path: AttrPath, test: Test, scope: Scope): Sql {
+    if (scope.kind === 'email') return operandTest(EMAIL_OPERANDS[resolveEmailAttribute(path)], test);
+    if (scope.kind === 'json-element') {
+      const elementPath = q`${scope.base} || ${jsonPath(relativeSegments(path)).slice(1)}`;
+      return operandTest(jsonOperand(elementPath), test);
+    }
+    const attribute = resolveUserAttribute(path);
+    switch (attribute.kind) {
+      case 'column': {
+        const normalised = test.kind === 'compare' ? { ...test, value: normaliseColumnValue(attribute, test.value) } : test;
+        return operandTest({ value: USER_COLUMNS[attribute.column] }, normalised);
+      }
+      case 'active':
+        return activeTest(test, describePath(path));
+      case 'emails':
+        return this.emailExists(operandTest(EMAIL_OPERANDS[attribute.field], test));
+      case 'scim':
+        return multiValuedJsonTest(attribute.segments, attribute.sub, test);
+    }
+  }
+
+  /** emails[type eq "work" and value co "@acme"]: one email row must satisfy the whole inner filter. */
+  private valuePath(attr: string, filter: FilterNode): Sql {
+    if (attr === 'emails') return this.emailExists(this.node(filter, { kind: 'email' }));
+    const path = jsonPath(scimSegments(attr));
+    const inElement = this.node(filter, { kind: 'json-element', base: raw('j.fullkey') });
+    const inObject = this.node(filter, { kind: 'json-element', base: q`${path}` });
+    return q`(CASE json_type(u.scim, ${path}) WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(u.scim, ${path}) j WHERE ${inElement}) WHEN 'object' THEN ${inObject} ELSE 0 END)`;
+  }
+
+  /** Through the (team_id, value_lower) index rather than a per-row correlated scan. */
+  private emailExists(condition: Sql): Sql {
+    return q`u.id IN (SELECT e.user_id FROM user_emails e WHERE e.team_id = ${this.teamId} AND (${condition}))`;
+  }
+}
+
+/** x IS NOT 1 is true for 0 and NULL: a missing attribute makes `not (…)` true, as in MongoDB's $nor. */
+function negate(condition: Sql): Sql {
+  return q`((${condition}) IS NOT 1)`;
+}
+
+function jsonOperand(path: Sql): Operand {
+  return { value: q`json_extract(u.scim, ${path})`, jsonType: q`json_type(u.scim, ${path})` };
+}
+
+/**
+ * A JSON attribute may hold one value or an array of them (phoneNumbers, addresses, roles,
+ * extension multi-valued attributes): for an array, some element must match.
+ */
+function multiValuedJsonTest(segments: string[], sub: string | null, test: Test): Sql {
+  const attrPath = jsonPath(segments);
+  const scalar = operandTest(jsonOperand(q`${jsonPath(sub === null ? segments : [...segments, sub])}`), test);
+  // A bare complex element (roles eq "x") means its "value" sub-attribute.
+  const elementPath = sub === null ? raw(`(CASE j.type WHEN 'object' THEN j.fullkey || '."value"' ELSE j.fullkey END)`) : q`j.fullkey || ${`."${sub}"`}`;
+  const element = operandTest(jsonOperand(elementPath), test);
+  return q`(CASE WHEN json_type(u.scim, ${attrPath}) = 'array' THEN EXISTS (SELECT 1 FROM json_each(u.scim, ${attrPath}) j WHERE ${element}) ELSE ${scalar} END)`;
+}
+
+function activeTest(test: Test, name: string): Sql {
+  if (test.kind === 'present') return raw('1'); // every user is either active or not
+  if (test.op !== 'eq' || typeof test.value !== 'boolean') throw new Error(`${name} only supports eq/ne with true or false`);
+  return test.value ? raw(`(u.status = 'active')`) : raw(`(u.status <> 'active')`);
+}
+
+function operandTest(operand: Operand, test: Test): Sql {
+  if (test.kind === 'present') return present(operand);
+  const { op, value, caseExact } = test;
+  if (typeof value === 'boolean') {
+    if (op !== 'eq') throw new Error(`operator ${op} cannot compare booleans`);
+    if (operand.jsonType) return q`(${operand.jsonType} = ${value ? 'true' : 'false'})`;
+    if (operand.boolean) return q`(${operand.value} = ${value ? 1 : 0})`;
+    throw new Error('a boolean cannot be compared with a text attribute');
+  }
+  const lowered = !caseExact && operand.lowered && typeof value === 'string';
+  const target = lowered ? operand.lowered! : operand.value;
+  const needle = lowered ? (value as string).toLowerCase() : value;
+  if (op === 'co' || op === 'sw' || op === 'ew') {
+    if (typeof needle !== 'string') throw new Error(`operator ${op} needs a string value`);
+    const anyBefore = op !== 'sw';
+    const anyAfter = op !== 'ew';
+    if (caseExact) return q`(${target} GLOB ${(anyBefore ? '*' : '') + escapeGlob(needle) + (anyAfter ? '*' : '')})`;
+    return q`(${target} LIKE ${(anyBefore ? '%' : '') + escapeLike(needle) + (anyAfter ? '%' : '')} ESCAPE '\\')`;
+  }
+  // BINARY/NOCASE keeps the (team_id, display_name COLLATE NOCASE)-style indexes usable.
+  const collation = raw(caseExact || lowered ? 'BINARY' : 'NOCASE');
+  return q`(${target} ${raw(ORDERING[op])} ${needle} COLLATE ${collation})`;
+}
+
+/** Present: not missing, not null, not "", not [] or {} (RFC 7644 §3.4.2.2 "pr"). */
+function present(operand: Operand): Sql {
+  const { value, jsonType } = operand;
+  if (!jsonType) return q`(${value} IS NOT NULL AND ${value} <> '')`;
+  return q`COALESCE(CASE ${jsonType} WHEN 'null' THEN 0 WHEN 'text' THEN ${value} <> '' WHEN 'array' THEN ${value} <> '[]' WHEN 'object' THEN ${value} <> '{}' ELSE ${jsonType} IS NOT NULL END, 0)`;
+}
+
+/** LIKE with ESCAPE '\': %, _ and \ in the value are literal characters. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** GLOB has no escape character: a special character is matched literally inside brackets. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[]/g, (c) => `[${c}]`);
+}

@@ -1,0 +1,72 @@
+import type { Store } from '../port';
+import { SqliteAuditRepo } from './audit';
+import { openDatabase, type Db, type SqliteOptions } from './database';
+import { applyMigrations } from './migrations';
+import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteSessionRepo } from './sessions';
+import { SqliteTeamRepo } from './teams';
+import { SqliteScimTokenRepo } from './tokens';
+import { SqliteUserRepo } from './users';
+
+export type { Durability, SqliteOptions } from './database';
+
+/** The embedded store: one better-sqlite3 connection per process; several processes may share the file. */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly teams: SqliteTeamRepo;
+  readonly users: SqliteUserRepo;
+  readonly scimTokens: SqliteScimTokenRepo;
+  readonly sessions: SqliteSessionRepo;
+  readonly audit: SqliteAuditRepo;
+  readonly provisioningLog: SqliteProvisioningLogRepo;
+  private readonly pingStatement;
+
+  constructor(private readonly db: Db) {
+    this.users = new SqliteUserRepo(db);
+    this.teams = new SqliteTeamRepo(db, this.users);
+    this.scimTokens = new SqliteScimTokenRepo(db);
+    this.sessions = new SqliteSessionRepo(db);
+    this.audit = new SqliteAuditRepo(db);
+    this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.pingStatement = db.prepare('SELECT 1');
+  }
+
+  async ping(): Promise<void> {
+    this.pingStatement.get();
+  }
+
+  /** The connection's effective pragmas, for diagnostics and tests. */
+  connectionSettings(): { journalMode: string; synchronous: 'normal' | 'full' | 'other'; foreignKeys: boolean; busyTimeoutMs: number } {
+    const synchronous = this.db.pragma('synchronous', { simple: true });
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: synchronous === 1 ? 'normal' : synchronous === 2 ? 'full' : 'other',
+      foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
+  /** Online backup to `file` (consistent even while other processes write). */
+  async backup(file: string): Promise<{ totalPages: number }> {
+    const result = await this.db.backup(file);
+    return { totalPages: result.totalPages };
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.db.pragma('optimize'); // SQLite's advice for connections about to close: refresh planner statistics
+    this.db.close();
+  }
+}
+
+/** Opens (creating if needed) the database file and brings its schema up to date. */
+export function openSqliteStore(file: string, options: SqliteOptions = {}): SqliteStore {
+  const db = openDatabase(file, options);
+  try {
+    applyMigrations(db);
+    return new SqliteStore(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

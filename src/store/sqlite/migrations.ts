@@ -1,0 +1,32 @@
+import type { Db } from './database';
+import { CORE_SCHEMA } from './schema-001-core';
+
+export interface Migration {
+  /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
+  id: string;
+  up: string;
+}
+
+/** Append new migrations at the end; applied ones are recorded in schema_migrations. */
+export const MIGRATIONS: readonly Migration[] = [{ id: '001_core', up: CORE_SCHEMA }];
+
+/**
+ * Applies every pending migration in one IMMEDIATE transaction, so two processes opening the same
+ * fresh file at once (server + CLI) cannot both run a migration: the second waits, then sees it done.
+ */
+export function applyMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): string[] {
+  const applied: string[] = [];
+  const run = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const done = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+    const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+    for (const migration of migrations) {
+      if (done.has(migration.id)) continue;
+      db.exec(migration.up);
+      record.run(migration.id, new Date().toISOString());
+      applied.push(migration.id);
+    }
+  });
+  run.immediate();
+  return applied;
+}

@@ -1,0 +1,30 @@
+import type { UserQuery } from '../port';
+import { parseAttributePath, resolveUserAttribute } from '../user-attributes';
+import { USER_COLUMNS, jsonPath } from './filter-sql';
+import { Sql, q, raw } from './sql';
+
+/** The email a user sorts by: primary, else first — the same choice as the MongoDB adapter's shadow field. */
+const SORT_EMAIL = raw(`(SELECT e.value_lower FROM user_emails e WHERE e.user_id = u.id AND e.value IS NOT NULL ORDER BY e."primary" DESC, e.position LIMIT 1)`);
+
+/** ORDER BY for a user list; created_at, id always break ties so paging is stable. */
+export function compileUserSort(query: Pick<UserQuery, 'sortBy' | 'sortOrder'>): Sql {
+  const tieBreak = raw('u.created_at, u.id');
+  if (!query.sortBy) return q`ORDER BY ${tieBreak}`;
+  const direction = raw(query.sortOrder === 'descending' ? 'DESC' : 'ASC');
+  return q`ORDER BY ${sortKey(query.sortBy)} ${direction}, ${tieBreak}`;
+}
+
+function sortKey(sortBy: string): Sql {
+  const attribute = resolveUserAttribute(parseAttributePath(sortBy));
+  switch (attribute.kind) {
+    case 'column':
+      return attribute.caseInsensitive ? q`${USER_COLUMNS[attribute.column]} COLLATE NOCASE` : USER_COLUMNS[attribute.column];
+    case 'active':
+      return raw(`(u.status = 'active')`);
+    case 'emails':
+      if (attribute.field !== 'value') throw new Error(`cannot sort by emails.${attribute.field}`);
+      return SORT_EMAIL;
+    case 'scim':
+      return q`json_extract(u.scim, ${jsonPath(attribute.sub === null ? attribute.segments : [...attribute.segments, attribute.sub])})`;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The one store contract suite: every adapter must pass it unchanged.
+ * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
+ */
+import type { Store } from '../../src/store/port';
+import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
+import { sessionsContract } from './sections/sessions.contract';
+import { teamsContract } from './sections/teams.contract';
+import { scimTokensContract } from './sections/tokens.contract';
+import { userFilterContract } from './sections/user-filter.contract';
+import { userSortContract } from './sections/user-sort.contract';
+import { usersContract } from './sections/users.contract';
+
+/** Sections receive a getter: the store only exists once beforeAll has run. */
+export type GetStore = () => Store;
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store | undefined;
+    const getStore: GetStore = () => {
+      if (!store) throw new Error('store not opened');
+      return store;
+    };
+
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    test('When the store is open, then ping answers and kind names the adapter', async () => {
+      await expect(getStore().ping()).resolves.toBeUndefined();
+      expect(['sqlite', 'mongo']).toContain(getStore().kind);
+    });
+
+    describe('teams', () => teamsContract(getStore));
+    describe('users', () => usersContract(getStore));
+    describe('user list filters', () => userFilterContract(getStore));
+    describe('user list sorting and paging', () => userSortContract(getStore));
+    describe('SCIM tokens', () => scimTokensContract(getStore));
+    describe('sessions', () => sessionsContract(getStore));
+    describe('audit log', () => auditLogContract(getStore));
+    describe('provisioning log', () => provisioningLogContract(getStore));
+  });
+}
