@@ -8,6 +8,7 @@ import { idpRoutes } from './saml/idp-routes';
 import { ssoErrorFallback, ssoRoutes } from './saml/sso-routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import { createWeb } from './web/web-routes';
 
 /** Builds the Express app from services. No I/O happens here. */
 export function createApp(services: Services): express.Express {
@@ -17,10 +18,13 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
+  const web = createWeb(services);
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
@@ -31,8 +35,10 @@ export function createApp(services: Services): express.Express {
 
   app.use(ssoErrorFallback());
 
+  app.use(web.router);
+
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(web.renderError));
   return app;
 }
 
