@@ -5,7 +5,7 @@ import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
-import { ssoErrorFallback, ssoRoutes } from './saml/sso-routes';
+import { ssoRoutes } from './saml/sso-routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 import { createWeb } from './web/web-routes';
@@ -23,7 +23,7 @@ export function createApp(services: Services): express.Express {
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
-  const web = createWeb(services);
+  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
   app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
@@ -32,8 +32,6 @@ export function createApp(services: Services): express.Express {
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config }));
-
-  app.use(ssoErrorFallback());
 
   app.use(web.router);
 

@@ -3,7 +3,7 @@ import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import type { Config } from './config';
 import { IdentityProviderService } from './saml/idp-service';
-import { isUuid } from './saml/login-codes';
+import { isUuid } from './saml/uuid';
 import { MetadataRefresher } from './saml/metadata-refresh';
 import { RedirectPolicy } from './saml/redirect-targets';
 import { SamlScheduler } from './saml/saml-scheduler';

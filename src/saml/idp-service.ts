@@ -7,7 +7,7 @@ import { UniqueConstraintError, type AuditActor, type IdentityProvider, type Sam
 import { certificateBody } from './certificates';
 import { loadMetadata, type LoadedMetadata, type MetadataSource } from './idp-metadata-source';
 import { idpView } from './idp-view';
-import { isUuid } from './login-codes';
+import { isUuid } from './uuid';
 
 /** What an admin can set on a connection besides the metadata. */
 export interface IdpSettings {

@@ -1,5 +1,5 @@
 import { parseCertificate } from './certificates';
-import { loginCodeOf } from './login-codes';
+import { loginCodeFor } from '../web/login-code';
 import { spAcsUrl, spEntityId } from './sp-urls';
 import type { IdentityProvider } from '../store/port';
 
@@ -14,7 +14,7 @@ function certificateInfo(cert: string) {
 
 /** The JSON shape of an IdP connection: what an admin (or the SSO page) needs to wire both sides. */
 export function idpView(idp: IdentityProvider, publicUrl: string, extra: { users?: number; warnings?: string[] } = {}) {
-  const code = loginCodeOf(idp.id);
+  const code = loginCodeFor(idp.id);
   return {
     id: idp.id,
     team: idp.teamId,

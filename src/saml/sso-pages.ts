@@ -33,18 +33,6 @@ function sendPage(res: Response, status: number, title: string, body: string): v
   res.status(status).type('html').send(page(title, body));
 }
 
-/** Fallback for /sso/error until (or unless) the pages module serves it: the label and what to do. */
-export function sendSsoErrorPage(res: Response, label: string | null): void {
-  sendPage(
-    res,
-    200,
-    'Sign-in refused',
-    `<p>Signing in through your company's identity provider did not work.</p>\n` +
-      (label ? `<p>Error code: <code>${escapeHtml(label)}</code>. Tell your team admin this code; the audit log has the details.</p>\n` : '') +
-      `<p><a href="/login">Try again</a></p>`,
-  );
-}
-
 /** Where a "test connection" sign-in ends: the outcome only; the full report is for admins (API / SSO page). */
 export function sendTestResultPage(res: Response, outcome: { status: 'pending' | 'passed' | 'failed'; label: string | null } | null): void {
   if (!outcome) return sendPage(res, 404, 'Unknown test run', '<p>This test run does not exist.</p>');

@@ -1,15 +1,15 @@
 import cookieParser from 'cookie-parser';
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Response } from 'express';
 import type { AccountService } from '../accounts/account-service';
 import type { Config } from '../config';
 import { forbidden, notFound } from '../http/errors';
 import { errorFormat } from '../http/middleware';
 import type { IdentityProvider } from '../store/port';
-import { idpIdFromLoginCode } from './login-codes';
-import { newCspNonce, sendAutoPostPage, sendSsoErrorPage, sendTestResultPage } from './sso-pages';
-import { ERROR_PAGE, type SsoService } from './sso-service';
+import { parseLoginCode } from '../web/login-code';
+import { SESSION_COOKIE, sessionSecretOf, setSessionCookie } from '../web/session';
+import { newCspNonce, sendAutoPostPage, sendTestResultPage } from './sso-pages';
+import type { SsoService } from './sso-service';
 
-export const SESSION_COOKIE = 'gh_session';
 /** Base64 SAMLResponse is capped at 512 KiB by the validator; form encoding adds a little. */
 const ACS_BODY_LIMIT = 1024 * 1024;
 
@@ -60,7 +60,7 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
 
   // A login code or link: `sso-<idp>` (or just the id, any case) → the AuthnRequest.
   router.get('/sso/start/:code', browser, async (req, res) => {
-    const idpId = idpIdFromLoginCode(String(req.params.code));
+    const idpId = parseLoginCode(String(req.params.code));
     const idp = idpId ? await sso.idpForLogin(idpId) : null;
     if (!idp) throw unknownIdp();
     const successRedirect = sso.redirects.fromQuery(req.query.success_redirect, 'success_redirect', null);
@@ -85,7 +85,7 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
     noStore(res);
     const outcome = await sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>);
     if (outcome.kind === 'signed-in') {
-      res.cookie(SESSION_COOKIE, outcome.session.secret, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: outcome.session.expiresIn * 1000 });
+      setSessionCookie(res, config, outcome.session.secret, outcome.session.expiresIn);
       req.log.info({ userId: outcome.user.id, teamId: outcome.user.teamId }, 'SAML sign-in');
     }
     res.redirect(303, outcome.redirect);
@@ -105,8 +105,8 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
   router.use('/sso/finalize-login/:team', acsBodyErrors);
 
   // API clients that signed in through the browser exchange the session cookie for an access token.
-  router.post('/access', cookieParser(), async (req: Request, res) => {
-    const secret = typeof req.cookies?.[SESSION_COOKIE] === 'string' ? (req.cookies[SESSION_COOKIE] as string) : '';
+  router.post('/access', cookieParser(), async (req, res) => {
+    const secret = sessionSecretOf(req);
     const auth = secret ? await accounts.authenticate(secret, 'session') : null;
     if (!auth) throw forbidden('invalid-session', `Sign in first (enterprise login sets the ${SESSION_COOKIE} cookie); the session is missing or expired.`);
     const token = await accounts.issueToken(auth.user, 'access');
@@ -114,15 +114,5 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
     res.json({ access_token: token.secret, token_type: 'Bearer', expires_in: token.expiresIn, user: auth.user.id });
   });
 
-  return router;
-}
-
-/** `/sso/error` for when the pages module does not serve it; mounted after the pages so theirs wins. */
-export function ssoErrorFallback(): Router {
-  const router = Router();
-  router.get(ERROR_PAGE, (req, res) => {
-    const raw = typeof req.query.label === 'string' ? req.query.label : '';
-    sendSsoErrorPage(res, /^[a-z0-9-]{1,64}$/.test(raw) ? raw : null);
-  });
   return router;
 }

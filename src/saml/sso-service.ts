@@ -17,7 +17,7 @@ import { planUser, type UserPlan } from './acs-users';
 import { buildAuthnRequest, newRequestId, type AuthnRequestResult } from './authn-request';
 import { toPem } from './certificates';
 import { sanitizeIdpText } from './idp-status';
-import { isUuid } from './login-codes';
+import { isUuid } from './uuid';
 import { withLabel, type RedirectPolicy } from './redirect-targets';
 import { claimedIssuer } from './response-issuer';
 import type { SamlAssertion } from './signed-assertion';
