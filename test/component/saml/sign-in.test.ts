@@ -1,7 +1,7 @@
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
-import { answer, connectedIdp, labelOf, selfWithSession, signInThrough, startLogin } from '../../support/sso';
+import { answer, connectedIdp, labelOf, postToAcs, selfWithSession, signInThrough, spOf, startLogin } from '../../support/sso';
 import { TestIdp } from '../../support/test-idp';
 
 describe('SAML sign-in through the real server', () => {
@@ -52,5 +52,37 @@ describe('SAML sign-in through the real server', () => {
     const res = await call(server.url, 'POST', '/access');
     expect(res.status).toBe(403);
     expect(res.body.label).toBe('invalid-session');
+  });
+});
+
+describe('SAML sign-in under concurrency', () => {
+  let server: TestServer;
+  let acme: TestTeam;
+  let idp: TestIdp;
+  let idpId: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    acme = await createTeam(server, 'Acme');
+    idp = TestIdp.create({ entityId: 'https://idp.acme.test/metadata' });
+    idpId = await connectedIdp(server, acme, idp);
+  });
+  afterAll(() => server.close());
+
+  test('When one response is posted five times at once, then exactly one post signs in', async () => {
+    const login = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
+    const samlResponse = idp.responseBase64({ sp: spOf(server, acme.teamId), inResponseTo: login.request.id, nameId: 'race@acme.test' });
+    const replies = await Promise.all(Array.from({ length: 5 }, () => postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: login.relayState })));
+    expect(replies.filter((r) => r.session)).toHaveLength(1);
+    expect(replies.filter((r) => labelOf(r.location) === 'replayed')).toHaveLength(4);
+  });
+
+  test('When a new person finishes two sign-ins at once, then both land in the same just-created user', async () => {
+    const logins = await Promise.all([0, 1].map(() => startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`)));
+    const replies = await Promise.all(logins.map((login) => answer(server, idp, acme.teamId, login, { nameId: 'twice@acme.test' })));
+    expect(replies.every((r) => r.session)).toBe(true);
+    const ids = await Promise.all(replies.map(async (r) => (await selfWithSession(server, r.session!)).body.id));
+    expect(ids[0]).toBe(ids[1]);
+    const created = await server.services.store.audit.list({ teamId: acme.teamId, action: 'user.created', limit: 10 });
+    expect(created.filter((e) => e.details.nameId === 'twice@acme.test')).toHaveLength(1);
   });
 });
