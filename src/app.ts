@@ -31,7 +31,7 @@ export function createApp(services: Services): express.Express {
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
-  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
 
   app.use(web.router);
 

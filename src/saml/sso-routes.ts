@@ -8,7 +8,7 @@ import type { IdentityProvider } from '../store/port';
 import { parseLoginCode } from '../web/login-code';
 import { SESSION_COOKIE, sessionSecretOf, setSessionCookie } from '../web/session';
 import { newCspNonce, sendAutoPostPage, sendTestResultPage } from './sso-pages';
-import type { SsoService } from './sso-service';
+import type { AcsOutcome, SsoService } from './sso-service';
 
 /** Base64 SAMLResponse is capped at 512 KiB by the validator; form encoding adds a little. */
 const ACS_BODY_LIMIT = 1024 * 1024;
@@ -20,8 +20,17 @@ function noStore(res: Response): void {
 const unknownIdp = () => notFound('unknown-idp', 'No identity provider has this id or login code; it may have been replaced or deleted. Ask your team admin for the current login code.');
 
 /** The browser side of SAML sign-in, the SP metadata, the ACS, and POST /access. */
-export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; config: Config }): Router {
+export interface SsoRouteDeps {
+  sso: SsoService;
+  accounts: AccountService;
+  config: Config;
+  /** Told every ACS outcome: 'ok', 'test', or the refusal label (a bounded set: metrics label it). */
+  onAcsOutcome?: (outcome: string) => void;
+}
+
+export function ssoRoutes(deps: SsoRouteDeps): Router {
   const { sso, accounts, config } = deps;
+  const report = (outcome: AcsOutcome) => deps.onAcsOutcome?.(outcome.kind === 'signed-in' ? 'ok' : outcome.kind === 'tested' ? 'test' : outcome.label);
   const router = Router();
 
   router.get('/sso/metadata/:team', async (req, res) => {
@@ -84,6 +93,7 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
   router.post('/sso/finalize-login/:team', browser, acsBody, async (req, res) => {
     noStore(res);
     const outcome = await sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>);
+    report(outcome);
     if (outcome.kind === 'signed-in') {
       setSessionCookie(res, config, outcome.session.secret, outcome.session.expiresIn);
       req.log.info({ userId: outcome.user.id, teamId: outcome.user.teamId }, 'SAML sign-in');
@@ -96,6 +106,7 @@ export function ssoRoutes(deps: { sso: SsoService; accounts: AccountService; con
     if (type !== 'entity.too.large' && type !== 'entity.parse.failed') return next(err);
     try {
       const outcome = await sso.refuseUnreadableForm(String(req.params.team), type === 'entity.too.large' ? 'response-too-large' : 'response-missing');
+      report(outcome);
       noStore(res);
       res.redirect(303, outcome.redirect);
     } catch (e) {

@@ -61,7 +61,7 @@ describe('SAML sign-in under concurrency', () => {
   let idp: TestIdp;
   let idpId: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ METRICS_TOKEN: 'scrape-secret' });
     acme = await createTeam(server, 'Acme');
     idp = TestIdp.create({ entityId: 'https://idp.acme.test/metadata' });
     idpId = await connectedIdp(server, acme, idp);
@@ -74,6 +74,9 @@ describe('SAML sign-in under concurrency', () => {
     const replies = await Promise.all(Array.from({ length: 5 }, () => postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: login.relayState })));
     expect(replies.filter((r) => r.session)).toHaveLength(1);
     expect(replies.filter((r) => labelOf(r.location) === 'replayed')).toHaveLength(4);
+    const metrics = await call(server.url, 'GET', '/metrics', { token: 'scrape-secret' });
+    expect(metrics.text).toMatch(/gatehouse_saml_logins_total\{outcome="ok"\} 1/);
+    expect(metrics.text).toMatch(/gatehouse_saml_logins_total\{outcome="replayed"\} 4/);
   });
 
   test('When a new person finishes two sign-ins at once, then both land in the same just-created user', async () => {
