@@ -35,6 +35,15 @@ describe('ACS user rules', () => {
 
   const get = (user: User) => server.services.store.users.get(user.teamId, user.id);
 
+  /** The refusal's label from the redirect, checked against the audit entry it must have written. */
+  async function refusalLabel(team: TestTeam, reply: { location: string | null; session: string | null }): Promise<string | null> {
+    expect(reply.session).toBeNull();
+    const label = labelOf(reply.location);
+    const [entry] = await server.services.store.audit.list({ teamId: team.teamId, action: 'sso.login.refused', limit: 1 });
+    expect(entry?.details.label).toBe(label);
+    return label;
+  }
+
   test('When a team has no SCIM token and an unknown person signs in, then they are signed up just in time as a member managed by SSO', async () => {
     const { team, idp, idpId } = await teamWithIdp('Initech');
     const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'peter@initech.test', attributes: { givenName: 'Peter', surname: 'Gibbons' } });
@@ -61,14 +70,14 @@ describe('ACS user rules', () => {
     const { team, idp, idpId } = await teamWithIdp('Umbrella');
     await createScimToken(server, team);
     const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'alice@umbrella.test' });
-    expect(labelOf(reply.location)).toBe('not-provisioned');
+    expect(await refusalLabel(team, reply)).toBe('not-provisioned');
     expect(await server.services.store.users.countByTeam(team.teamId)).toBe(1); // the owner only
   });
 
   test('When the last SCIM token is deleted, then just-in-time signup is on again', async () => {
     const { team, idp, idpId } = await teamWithIdp('Vandelay');
     await createScimToken(server, team);
-    expect(labelOf((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'art@vandelay.test' })).location)).toBe('not-provisioned');
+    expect(await refusalLabel(team, await signInThrough(server, idp, team.teamId, idpId, { nameId: 'art@vandelay.test' }))).toBe('not-provisioned');
     const [token] = (await call(server.url, 'GET', '/scim/auth-tokens', { token: team.accessToken })).body.tokens;
     expect((await call(server.url, 'DELETE', `/scim/auth-tokens?id=${token.id}`, { token: team.accessToken })).status).toBe(204);
     expect((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'art@vandelay.test' })).session).not.toBeNull();
@@ -100,7 +109,7 @@ describe('ACS user rules', () => {
     await createScimToken(server, team);
     const miles = await scimUser(team, 'miles@cyberdyne.test');
     const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'Miles@Cyberdyne.test' });
-    expect(labelOf(reply.location)).toBe('not-provisioned');
+    expect(await refusalLabel(team, reply)).toBe('not-provisioned');
     expect(await get(miles)).toEqual(miles);
   });
 
@@ -109,7 +118,7 @@ describe('ACS user rules', () => {
     await createScimToken(server, team);
     const rachael = await scimUser(team, 'rachael@tyrell.test');
     const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'rachael@tyrell.test', nameIdFormat: UNSPECIFIED });
-    expect(labelOf(reply.location)).toBe('nameid-format-mismatch');
+    expect(await refusalLabel(team, reply)).toBe('nameid-format-mismatch');
     expect(await get(rachael)).toEqual(rachael);
   });
 
@@ -117,14 +126,14 @@ describe('ACS user rules', () => {
     const { team, idp, idpId } = await teamWithIdp('Oscorp');
     await createScimToken(server, team);
     const norman = await scimUser(team, 'norman@oscorp.test', { status: 'suspended' });
-    expect(labelOf((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'norman@oscorp.test' })).location)).toBe('account-suspended');
+    expect(await refusalLabel(team, await signInThrough(server, idp, team.teamId, idpId, { nameId: 'norman@oscorp.test' }))).toBe('account-suspended');
     expect(await get(norman)).toEqual(norman);
     const harry = await scimUser(team, 'harry@oscorp.test');
     expect((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'harry@oscorp.test' })).session).not.toBeNull();
     const bound = (await get(harry))!;
     await server.services.store.users.update({ ...bound, status: 'suspended' }, bound.version);
     const refused = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'harry@oscorp.test' });
-    expect(labelOf(refused.location)).toBe('account-suspended');
+    expect(await refusalLabel(team, refused)).toBe('account-suspended');
     expect(refused.session).toBeNull();
   });
 
@@ -138,7 +147,7 @@ describe('ACS user rules', () => {
     // What the SCIM Users API stores for a user created with an IdP-bound token: reserved for that IdP, not yet signed in.
     const user = await scimUser(team, 'nina@massive.test', { idpId, nameId: null });
     const wrong = await signInThrough(server, other, team.teamId, otherId, { nameId: 'nina@massive.test' });
-    expect(labelOf(wrong.location)).toBe('bound-to-another-idp');
+    expect(await refusalLabel(team, wrong)).toBe('bound-to-another-idp');
     expect(await get(user)).toEqual(user);
     const right = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'nina@massive.test' });
     expect((await selfWithSession(server, right.session!)).body.id).toBe(user.id);
