@@ -3,21 +3,13 @@ import type { AccountService, IssuedToken } from '../accounts/account-service';
 import type { Auditor } from '../accounts/audit';
 import type { Config } from '../config';
 import { addSeconds, nowIso, sha256Hex } from '../crypto';
-import {
-  UniqueConstraintError,
-  VersionConflictError,
-  type AuditActor,
-  type IdentityProvider,
-  type SamlRequest,
-  type Store,
-  type Team,
-  type User,
-} from '../store/port';
+import type { AuditActor, IdentityProvider, SamlRequest, Store, Team, User } from '../store/port';
+import { applyUserPlan } from './acs-apply';
+import { describePlan, reportCheck, testReport, type ReportCheck } from './acs-report';
 import { planUser, type UserPlan } from './acs-users';
 import { buildAuthnRequest, newRequestId, type AuthnRequestResult } from './authn-request';
 import { toPem } from './certificates';
 import { sanitizeIdpText } from './idp-status';
-import { isUuid } from './uuid';
 import { withLabel, type RedirectPolicy } from './redirect-targets';
 import { claimedIssuer } from './response-issuer';
 import type { SamlAssertion } from './signed-assertion';
@@ -25,7 +17,8 @@ import { buildSpMetadata } from './sp-metadata';
 import type { KeyAndCertificate } from './sp-keys';
 import { spAcsUrl, spEntityId } from './sp-urls';
 import { refuse, SsoRefusal } from './sso-refusal';
-import { validateSamlResponse, type CheckResult } from './validate-response';
+import { isUuid } from './uuid';
+import { validateSamlResponse } from './validate-response';
 
 /** Our request IDs (newRequestId): they double as the RelayState, which is how the ACS finds the attempt. */
 const REQUEST_ID = /^_[0-9a-f]{40}$/;
@@ -36,14 +29,6 @@ export type AcsOutcome =
   | { kind: 'signed-in'; redirect: string; session: IssuedToken; user: User }
   | { kind: 'refused'; redirect: string; label: string; message: string }
   | { kind: 'tested'; redirect: string; runId: string; passed: boolean };
-
-/** One line of the test report: the validator's checks plus the store-backed ones (idp, replay, request, user). */
-export interface ReportCheck {
-  name: string;
-  passed: boolean;
-  reason: string;
-  label?: string;
-}
 
 type Stage = 'team' | 'response' | 'idp' | 'validate' | 'replay' | 'request' | 'user' | 'sign-in';
 
@@ -62,19 +47,6 @@ interface Trail {
 }
 
 const anonymous = (nameId: string | null): AuditActor => ({ type: 'anonymous', id: null, name: nameId });
-
-function describePlan(plan: UserPlan): string {
-  switch (plan.action) {
-    case 'sign-in':
-      return `user ${plan.user.handle} (${plan.user.id}) is bound to this IdP and NameID: signed in`;
-    case 'bind':
-      return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: bound to this IdP and signed in`;
-    case 'move':
-      return `user ${plan.user.handle} (${plan.user.id}) of the replaced IdP ${plan.fromIdpId}: moved to this IdP and signed in`;
-    case 'create':
-      return `no user has this NameID and the team has no SCIM token: a new member ${plan.user.handle} ("${plan.user.displayName}") is created (just-in-time signup)`;
-  }
-}
 
 /** Enterprise sign-in: SP metadata, AuthnRequests, and the ACS from response to session. */
 export class SsoService {
@@ -214,7 +186,7 @@ export class SsoService {
       if (trail.testRunId) return await this.finishTest(trail, null);
 
       trail.stage = 'sign-in';
-      const user = await this.applyPlan(team, idp, assertion, plan);
+      const user = await applyUserPlan(this.store, this.audit, team, idp, assertion, plan);
       const session = await this.accounts.issueToken(user, 'session');
       await this.audit({
         teamId: team.id,
@@ -302,48 +274,6 @@ export class SsoService {
     trail.checks.push({ name: 'request', passed: true, reason: `answers our request ${id} (now used up)` });
   }
 
-  /** Does the plan; a concurrent sign-in of the same person (unique NameID, versions) re-plans once or twice. */
-  private async applyPlan(team: Team, idp: IdentityProvider, assertion: SamlAssertion, first: UserPlan): Promise<User> {
-    let plan = first;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const user = await this.applyOnce(team, idp, assertion, plan);
-        if (user) return user;
-      } catch (e) {
-        if (attempt >= 2 || !(e instanceof VersionConflictError || e instanceof UniqueConstraintError)) throw e;
-      }
-      if (attempt >= 2) throw new Error('user changed under every retry');
-      plan = await planUser(this.store, team, idp, assertion);
-    }
-  }
-
-  private async applyOnce(team: Team, idp: IdentityProvider, assertion: SamlAssertion, plan: UserPlan): Promise<User | null> {
-    const actor: AuditActor = { type: 'system', id: null, name: 'sso' };
-    switch (plan.action) {
-      case 'sign-in':
-        return plan.user;
-      case 'bind':
-      case 'move': {
-        const updated = await this.store.users.update({ ...plan.user, idpId: idp.id, nameId: assertion.nameId }, plan.user.version);
-        if (!updated) return null;
-        await this.audit({
-          teamId: team.id,
-          actor,
-          action: plan.action === 'bind' ? 'sso.user.bound' : 'sso.user.moved',
-          targetType: 'user',
-          targetId: updated.id,
-          details: { idp: idp.id, nameId: assertion.nameId, ...(plan.action === 'move' ? { fromIdp: plan.fromIdpId } : {}) },
-        });
-        return updated;
-      }
-      case 'create': {
-        const created = await this.store.users.create(plan.user);
-        await this.audit({ teamId: team.id, actor, action: 'user.created', targetType: 'user', targetId: created.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: created.handle } });
-        return created;
-      }
-    }
-  }
-
   private successRedirect(trail: Trail): string {
     if (trail.request) return trail.request.successRedirect ?? DEFAULT_SUCCESS_REDIRECT;
     // IdP-initiated: the IdP's RelayState may name a target; only an allowed one is followed.
@@ -358,21 +288,7 @@ export class SsoService {
   private async finishTest(trail: Trail, refusal: SsoRefusal | null): Promise<AcsOutcome> {
     const runId = trail.testRunId!;
     const a = trail.assertion;
-    const plan = trail.plan;
-    const report: Record<string, unknown> = {
-      outcome: refusal ? 'failed' : 'passed',
-      label: refusal?.label ?? null,
-      message: refusal?.message ?? null,
-      received_at: nowIso(),
-      idp: trail.idp ? { id: trail.idp.id, entity_id: trail.idp.entityId } : null,
-      checks: trail.checks,
-      nameid: a?.nameId ?? null,
-      nameid_format: a?.nameIdFormat ?? null,
-      attributes: a?.attributes ?? null,
-      conditions: a ? { issuer: a.issuer, audience: a.audience, not_on_or_after: a.notOnOrAfter, in_response_to: a.inResponseTo, session_index: a.sessionIndex, assertion_id: a.assertionId } : null,
-      certificate: trail.fingerprint ? { fingerprint_sha256: trail.fingerprint } : null,
-      user: plan ? { action: plan.action, id: plan.user.id, handle: plan.user.handle, display_name: plan.user.displayName } : null,
-    };
+    const report = testReport({ ...trail, refusal });
     const stored = await this.store.samlTestRuns.complete(runId, report, nowIso());
     if (stored && trail.team) {
       await this.audit({
@@ -386,8 +302,4 @@ export class SsoService {
     }
     return { kind: 'tested', runId, passed: !refusal, redirect: `/sso/test-result/${runId}` };
   }
-}
-
-function reportCheck(check: CheckResult): ReportCheck {
-  return { name: check.name, passed: check.passed, reason: check.reason, ...(check.label ? { label: check.label } : {}) };
 }
