@@ -5,6 +5,7 @@ import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
+import { openApiRoutes } from './openapi/routes';
 import { ssoRoutes } from './saml/sso-routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
@@ -28,6 +29,7 @@ export function createApp(services: Services): express.Express {
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
+  app.use(openApiRoutes());
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
