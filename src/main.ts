@@ -6,6 +6,9 @@ import { loadOrCreateSpKeys } from './saml/sp-keys';
 import { createServices, type Services } from './services';
 import { openStore } from './store/open';
 
+/** How long in-flight requests get after SIGTERM before their connections are closed. */
+export const SHUTDOWN_GRACE_MS = 8_000;
+
 export interface Running {
   server: Server;
   services: Services;
@@ -33,7 +36,16 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
   const stop = () =>
     (stopping ??= (async () => {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Stop accepting; in-flight requests finish. A kept-alive connection turns idle only after its
+        // response, so idle ones are closed as they appear (not after the 5 s keep-alive timeout), and
+        // whatever is still open after SHUTDOWN_GRACE_MS is cut so `docker stop` (10 s) never SIGKILLs us.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await services.samlScheduler.stop();
