@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { AppError } from '../http/errors';
 import { registerBackupCommand } from './backup-command';
+import { registerMigrateCommand } from './migrate-command';
 import { CliUsageError } from './password-input';
 import { registerTeamCommands } from './team-commands';
 import { registerTokenCommands } from './token-commands';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerTeamCommands(program);
   registerTokenCommands(program);
   registerBackupCommand(program);
+  registerMigrateCommand(program);
   return program;
 }
 

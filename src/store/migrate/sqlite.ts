@@ -1,0 +1,235 @@
+/** The embedded store's side of `gatehouse migrate`: a snapshot reader and an upserting writer. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { emailRecords } from '../user-attributes';
+import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
+import { openDatabase, type Db } from '../sqlite/database';
+import { applyMigrations } from '../sqlite/migrations';
+import type { TransferKind, TransferRecords, TransferSource, TransferTarget } from './records';
+
+type Row = Record<string, unknown>;
+const str = (v: unknown) => v as string;
+const nstr = (v: unknown) => (v ?? null) as string | null;
+
+interface Codec<T> {
+  table: string;
+  fromRow(row: Row): T;
+  toRow(record: T): Row;
+}
+
+const teams: Codec<Team> = {
+  table: 'teams',
+  fromRow: (r) => ({ id: str(r.id), name: str(r.name), createdAt: str(r.created_at), groupManagedRoles: r.group_managed_roles === 1 }),
+  toRow: (t) => ({ id: t.id, name: t.name, created_at: t.createdAt, group_managed_roles: t.groupManagedRoles ? 1 : 0 }),
+};
+
+const users: Codec<User> = {
+  table: 'users',
+  fromRow: (r) => ({
+    id: str(r.id),
+    teamId: str(r.team_id),
+    handle: str(r.handle),
+    email: nstr(r.email),
+    displayName: str(r.display_name),
+    role: r.role as User['role'],
+    status: r.status as User['status'],
+    managedBy: r.managed_by as User['managedBy'],
+    externalId: nstr(r.external_id),
+    passwordHash: nstr(r.password_hash),
+    idpId: nstr(r.idp_id),
+    nameId: nstr(r.name_id),
+    scim: JSON.parse(str(r.scim)) as User['scim'],
+    version: Number(r.version),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  }),
+  toRow: (u) => ({
+    id: u.id,
+    team_id: u.teamId,
+    handle: u.handle,
+    email: u.email,
+    email_lower: u.email === null ? null : u.email.toLowerCase(),
+    display_name: u.displayName,
+    role: u.role,
+    status: u.status,
+    managed_by: u.managedBy,
+    external_id: u.externalId,
+    password_hash: u.passwordHash,
+    idp_id: u.idpId,
+    name_id: u.nameId,
+    scim: JSON.stringify(u.scim ?? {}),
+    version: u.version,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  }),
+};
+
+const scimTokens: Codec<ScimToken> = {
+  table: 'scim_tokens',
+  fromRow: (r) => ({ id: str(r.id), teamId: str(r.team_id), secretHash: str(r.secret_hash), name: str(r.name), description: str(r.description), idpId: nstr(r.idp_id), createdAt: str(r.created_at) }),
+  toRow: (t) => ({ id: t.id, team_id: t.teamId, secret_hash: t.secretHash, name: t.name, description: t.description, idp_id: t.idpId, created_at: t.createdAt }),
+};
+
+const identityProviders: Codec<IdentityProvider> = {
+  table: 'identity_providers',
+  fromRow: (r) => ({
+    id: str(r.id),
+    teamId: str(r.team_id),
+    handle: nstr(r.handle),
+    entityId: str(r.entity_id),
+    metadataXml: str(r.metadata_xml),
+    metadataUrl: nstr(r.metadata_url),
+    signingCerts: JSON.parse(str(r.signing_certs)) as string[],
+    ssoPostUrl: nstr(r.sso_post_url),
+    ssoRedirectUrl: nstr(r.sso_redirect_url),
+    replacesId: nstr(r.replaces_id),
+    replacedById: nstr(r.replaced_by_id),
+    allowIdpInitiated: r.allow_idp_initiated === 1,
+    metadataRefreshedAt: nstr(r.metadata_refreshed_at),
+    metadataRefreshError: nstr(r.metadata_refresh_error),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  }),
+  toRow: (i) => ({
+    id: i.id,
+    team_id: i.teamId,
+    handle: i.handle,
+    entity_id: i.entityId,
+    metadata_xml: i.metadataXml,
+    metadata_url: i.metadataUrl,
+    signing_certs: JSON.stringify(i.signingCerts),
+    sso_post_url: i.ssoPostUrl,
+    sso_redirect_url: i.ssoRedirectUrl,
+    replaces_id: i.replacesId,
+    replaced_by_id: i.replacedById,
+    allow_idp_initiated: i.allowIdpInitiated ? 1 : 0,
+    metadata_refreshed_at: i.metadataRefreshedAt,
+    metadata_refresh_error: i.metadataRefreshError,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+  }),
+};
+
+const audit: Codec<AuditEntry> = {
+  table: 'audit_log',
+  fromRow: (r) => ({
+    id: str(r.id),
+    teamId: nstr(r.team_id),
+    at: str(r.at),
+    actor: { type: r.actor_type as AuditEntry['actor']['type'], id: nstr(r.actor_id), name: nstr(r.actor_name) },
+    action: str(r.action),
+    targetType: nstr(r.target_type),
+    targetId: nstr(r.target_id),
+    details: JSON.parse(str(r.details)) as AuditEntry['details'],
+  }),
+  toRow: (a) => ({
+    id: a.id,
+    team_id: a.teamId,
+    at: a.at,
+    actor_type: a.actor.type,
+    actor_id: a.actor.id,
+    actor_name: a.actor.name,
+    action: a.action,
+    target_type: a.targetType,
+    target_id: a.targetId,
+    details: JSON.stringify(a.details ?? {}),
+  }),
+};
+
+const CODECS: { [K in TransferKind]: Codec<TransferRecords[K]> } = { teams, users, scimTokens, identityProviders, audit };
+
+/**
+ * Reads through its own connection inside one read transaction: in WAL mode that is a snapshot,
+ * so the copy is consistent even while the server keeps writing.
+ */
+export class SqliteTransferSource implements TransferSource {
+  private readonly db: Db;
+
+  constructor(readonly file: string) {
+    this.db = openDatabase(file);
+    applyMigrations(this.db);
+    this.db.exec('BEGIN');
+    this.db.prepare('SELECT count(*) FROM teams').get(); // the first read fixes the snapshot
+  }
+
+  get description(): string {
+    return `sqlite:${this.file}`;
+  }
+
+  async count(kind: TransferKind): Promise<number> {
+    return Number(this.db.prepare(`SELECT count(*) FROM ${CODECS[kind].table}`).pluck().get());
+  }
+
+  async page<K extends TransferKind>(kind: K, after: string | null, limit: number): Promise<Array<TransferRecords[K]>> {
+    const codec = CODECS[kind] as Codec<TransferRecords[K]>;
+    const rows = (
+      after === null
+        ? this.db.prepare(`SELECT * FROM ${codec.table} ORDER BY id LIMIT ?`).all(limit)
+        : this.db.prepare(`SELECT * FROM ${codec.table} WHERE id > ? ORDER BY id LIMIT ?`).all(after, limit)
+    ) as Row[];
+    return rows.map((r) => codec.fromRow(r));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.close();
+  }
+}
+
+/** Upserts into a SQLite file (created and migrated if new): SQLite → SQLite copies, and the tests of the command. */
+export class SqliteTransferTarget implements TransferTarget {
+  private readonly db: Db;
+
+  constructor(readonly file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.db = openDatabase(file);
+    applyMigrations(this.db);
+  }
+
+  get description(): string {
+    return `sqlite:${this.file}`;
+  }
+
+  async upsert<K extends TransferKind>(kind: K, records: Array<TransferRecords[K]>): Promise<void> {
+    if (records.length === 0) return;
+    const codec = CODECS[kind] as Codec<TransferRecords[K]>;
+    const columns = Object.keys(codec.toRow(records[0]!));
+    const statement = this.db.prepare(
+      `INSERT INTO ${codec.table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ` +
+        `ON CONFLICT(id) DO UPDATE SET ${columns.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`).join(', ')}`,
+    );
+    const clearEmails = this.db.prepare('DELETE FROM user_emails WHERE user_id = ?');
+    const insertEmail = this.db.prepare('INSERT INTO user_emails (user_id, team_id, position, value, value_lower, type, "primary", display) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const record of records) {
+        statement.run(codec.toRow(record));
+        if (kind === 'users') {
+          // The searchable copy of scim.emails that the SQLite adapter keeps beside each user.
+          const user = record as User;
+          clearEmails.run(user.id);
+          for (const e of emailRecords(user.scim)) insertEmail.run(user.id, user.teamId, e.position, e.value, e.value?.toLowerCase() ?? null, e.type, e.primary ? 1 : 0, e.display);
+        }
+      }
+    })();
+  }
+
+  async countExisting(kind: TransferKind, keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const table = CODECS[kind].table;
+    let found = 0;
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      found += Number(this.db.prepare(`SELECT count(*) FROM ${table} WHERE id IN (${chunk.map(() => '?').join(',')})`).pluck().get(...chunk));
+    }
+    return found;
+  }
+
+  async count(kind: TransferKind): Promise<number> {
+    return Number(this.db.prepare(`SELECT count(*) FROM ${CODECS[kind].table}`).pluck().get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

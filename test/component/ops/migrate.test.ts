@@ -1,0 +1,128 @@
+/**
+ * `gatehouse migrate`: the embedded store copied into another store through the transfer port.
+ * MongoDB cannot run on these machines, so the target here is a second SQLite file (`--to sqlite:…`):
+ * the command, paging, snapshot, upserts, progress and verification are the same code; only the
+ * writer differs (src/store/migrate/mongo.ts, not run here).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { redactUri } from '../../../src/cli/migrate-command';
+import { openSqliteStore } from '../../../src/store/sqlite/index';
+import { createScimToken, createTeam, type TestTeam } from '../../support/fixtures';
+import { call } from '../../support/http';
+import { startTestServer, type TestServer } from '../../support/server';
+import { connectedIdp, signInThrough } from '../../support/sso';
+import { TestIdp } from '../../support/test-idp';
+
+const BIN = path.resolve(__dirname, '../../../bin/gatehouse.js');
+
+function gatehouse(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not run here)', () => {
+  let dir: string;
+  let source: TestServer;
+  let acme: TestTeam;
+  let scimToken: string;
+  let idpId: string;
+  let env: Record<string, string>;
+  const targetDir = () => path.join(dir, 'target');
+  const targetFile = () => path.join(targetDir(), 'gatehouse.db');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-migrate-'));
+    env = { DATA_DIR: path.join(dir, 'source'), CERTS_DIR: path.join(dir, 'certs') };
+    source = await startTestServer(env);
+    acme = await createTeam(source, 'Acme');
+    await createTeam(source, 'Globex');
+    scimToken = await createScimToken(source, acme, 'Entra ID');
+    // A second team connects an IdP and a person signs in just in time (no SCIM token there).
+    const initech = await createTeam(source, 'Initech');
+    const idp = TestIdp.create({ entityId: 'https://idp.initech.test/metadata' });
+    idpId = await connectedIdp(source, initech, idp);
+    const signedIn = await signInThrough(source, idp, initech.teamId, idpId, { nameId: 'milton@initech.test', attributes: { displayName: 'Milton' } });
+    expect(signedIn.status).toBe(303);
+  }, 60_000);
+
+  afterAll(async () => {
+    await source.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('When the operator migrates while the server runs, then every record is copied and verified, with progress on stderr', async () => {
+    const run = await gatehouse(['migrate', '--to', `sqlite:${targetFile()}`, '--json', '--batch-size', '2'], env);
+    expect(run.stderr).toContain(`migrating sqlite:${path.join(env.DATA_DIR!, 'gatehouse.db')} → sqlite:${targetFile()}`);
+    expect(run.stderr).toMatch(/users\s+\[#+\] 4\/4/);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.ok).toBe(true);
+    const byKind = Object.fromEntries(result.kinds.map((k: { kind: string }) => [k.kind, k]));
+    expect(byKind.teams).toEqual({ kind: 'teams', source: 3, copied: 3, verified: 3, target: 3 });
+    expect(byKind.users).toEqual({ kind: 'users', source: 4, copied: 4, verified: 4, target: 4 }); // 3 owners + Milton
+    expect(byKind.scimTokens).toMatchObject({ source: 1, verified: 1, target: 1 });
+    expect(byKind.identityProviders).toMatchObject({ source: 1, verified: 1, target: 1 });
+    expect(byKind.audit.source).toBeGreaterThan(3);
+    expect(byKind.audit.verified).toBe(byKind.audit.source);
+  });
+
+  test('When a server runs on the copy, then owners sign in with their passwords, the SCIM token hash still matches and the IdP keeps its id', async () => {
+    const copy = await startTestServer({ DATA_DIR: targetDir(), CERTS_DIR: env.CERTS_DIR! });
+    try {
+      const login = await call(copy.url, 'POST', '/login?persist=false', { json: { email: acme.email, password: acme.password } });
+      expect(login.status).toBe(200);
+      const tokens = await call(copy.url, 'GET', '/scim/auth-tokens', { token: login.body.access_token });
+      expect(tokens.body.tokens).toEqual([expect.objectContaining({ description: 'Entra ID' })]);
+      expect(await copy.services.store.scimTokens.findBySecretHash(require('node:crypto').createHash('sha256').update(scimToken).digest('hex'))).not.toBeNull();
+      const idp = await copy.services.store.idps.getAnyTeam(idpId);
+      expect(idp).toEqual(await source.services.store.idps.getAnyTeam(idpId));
+      const milton = await copy.services.store.users.findByHandle('milton');
+      expect(milton).toEqual(await source.services.store.users.findByHandle('milton'));
+      const audit = await copy.services.store.audit.list({ teamId: acme.teamId, limit: 100 });
+      expect(audit).toEqual(await source.services.store.audit.list({ teamId: acme.teamId, limit: 100 }));
+    } finally {
+      await copy.close();
+    }
+  });
+
+  test('When the migration runs again after more writes, then it is idempotent: nothing is duplicated and the new records arrive', async () => {
+    await createTeam(source, 'Hooli');
+    const run = await gatehouse(['migrate', '--to', `sqlite:${targetFile()}`, '--json'], env);
+    expect(run.code).toBe(0);
+    const byKind = Object.fromEntries(JSON.parse(run.stdout).kinds.map((k: { kind: string }) => [k.kind, k]));
+    expect(byKind.teams).toEqual({ kind: 'teams', source: 4, copied: 4, verified: 4, target: 4 });
+    expect(byKind.users).toMatchObject({ source: 5, target: 5 });
+    const store = openSqliteStore(targetFile());
+    try {
+      expect((await store.teams.list()).map((t) => t.name).sort()).toEqual(['Acme', 'Globex', 'Hooli', 'Initech']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('When the target is wrong, then the command says so with exit code 2', async () => {
+    const bad = await gatehouse(['migrate', '--to', 'postgres://x'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--to must be a MongoDB connection string/);
+    const self = await gatehouse(['migrate', '--to', `sqlite:${path.join(env.DATA_DIR!, 'gatehouse.db')}`], env);
+    expect(self.code).toBe(2);
+    const empty = await gatehouse(['migrate', '--to', `sqlite:${targetFile()}`], { DATA_DIR: path.join(dir, 'nothing-here') });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no embedded store/);
+  });
+
+  test('When a connection string carries a password, then it is never printed', () => {
+    expect(redactUri('mongodb://gatehouse:s3cret@db1:27017,db2/gh?replicaSet=rs0')).toBe('mongodb://gatehouse:***@db1:27017,db2/gh?replicaSet=rs0');
+    expect(redactUri('mongodb+srv://u:p%40ss@cluster0.example.net/gh')).toBe('mongodb+srv://u:***@cluster0.example.net/gh');
+    expect(redactUri('mongodb://db1/gh')).toBe('mongodb://db1/gh');
+  });
+});
