@@ -38,3 +38,10 @@ export async function runCli(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// `node dist/cli/main.js …`: the CLI in the Docker image, where there is no src/ for bin/gatehouse.js.
+if (require.main === module) {
+  runCli(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
