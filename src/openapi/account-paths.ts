@@ -1,0 +1,38 @@
+/** Team settings and invitation paths of the OpenAPI document (added as their routes land). */
+type Json = Record<string, unknown>;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(ref('Error'), description);
+const bearer = [{ accessToken: [] }];
+const adminOnly = { 401: error('missing or invalid access token'), 403: error('not an owner or admin of the team') };
+
+export function teamSettingsPaths(): Record<string, Json> {
+  return {
+    '/team/settings': {
+      get: { tags: ['accounts'], summary: "The team's settings (owners and admins)", security: bearer, responses: { 200: json(ref('TeamSettings')), ...adminOnly } },
+      put: {
+        tags: ['accounts'],
+        summary: 'Change settings (owners only), e.g. group-managed roles',
+        security: bearer,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('TeamSettings') } } },
+        responses: { 200: json(ref('TeamSettings')), 400: error('invalid setting'), ...adminOnly },
+      },
+    },
+  };
+}
+
+export function invitationPaths(): Record<string, Json> {
+  const user = { name: 'id', in: 'path', required: true, description: 'user id (UUID)', schema: { type: 'string', format: 'uuid' } };
+  return {
+    '/users/{id}/invitation': {
+      get: { tags: ['invitations'], summary: "The user's invitation status", security: bearer, parameters: [user], responses: { 200: json(ref('Invitation')), 400: error('invalid-id'), ...adminOnly, 404: error('no such user') } },
+      post: {
+        tags: ['invitations'],
+        summary: 'Send (or re-send) the invitation mail; earlier links stop working',
+        security: bearer,
+        parameters: [user],
+        responses: { 202: json(ref('Invitation'), 'Accepted: the mail is on its way'), 400: error('invalid-id'), ...adminOnly, 404: error('no such user'), 409: error('user is not pending'), 429: error('too-many-requests (5 per user per 15 min)') },
+      },
+    },
+  };
+}
