@@ -36,3 +36,35 @@ export function invitationPaths(): Record<string, Json> {
     },
   };
 }
+
+export function provisioningLogPaths(): Record<string, Json> {
+  return {
+    '/scim/provisioning-log': {
+      get: {
+        tags: ['scim-tokens'],
+        summary: "The team's recent SCIM requests, newest first",
+        security: bearer,
+        parameters: [
+          { name: 'limit', in: 'query', required: false, description: '1–1000, default 100', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'errors', in: 'query', required: false, description: 'only failed requests', schema: { type: 'boolean' } },
+        ],
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              entries: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { at: { type: 'string', format: 'date-time' }, token: { type: ['string', 'null'] }, token_name: { type: ['string', 'null'] }, method: { type: 'string' }, path: { type: 'string' }, status: { type: 'integer' }, scim_type: { type: ['string', 'null'] }, detail: { type: ['string', 'null'] }, duration_ms: { type: 'number' } },
+                },
+              },
+            },
+          }),
+          400: error('invalid limit'),
+          ...adminOnly,
+        },
+      },
+    },
+  };
+}
