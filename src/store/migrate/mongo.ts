@@ -2,7 +2,10 @@
 import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
 import type { MongoStore } from '../mongo/index';
 import { mutableUserFields } from '../mongo/user-docs';
-import type { TransferKind, TransferRecords, TransferTarget } from './records';
+import type { GroupRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferTarget } from './records';
+
+/** Members copied from another store sort before any joined later, in their original order. */
+const MIGRATED_JOINED_AT = '1970-01-01T00:00:00.000Z';
 
 type Doc = { _id: string } & Record<string, unknown>;
 
@@ -14,6 +17,16 @@ const toDoc: { [K in TransferKind]: (record: TransferRecords[K]) => Doc } = {
   identityProviders: (i: IdentityProvider) => {
     const { id, ...rest } = i;
     return { _id: id, ...rest, claimedEntityId: i.replacedById === null ? i.entityId : null };
+  },
+  groups: (g: GroupRecord) => {
+    const { id, ...rest } = g;
+    return { _id: id, ...rest, displayNameLower: g.displayName.toLowerCase() };
+  },
+  // _id = groupId/userId, as the adapter writes it.
+  memberships: (m: MembershipRecord) => ({ _id: `${m.groupId}/${m.userId}`, groupId: m.groupId, userId: m.userId, teamId: m.teamId, joinedAt: MIGRATED_JOINED_AT, position: m.position }),
+  invitations: (i: InvitationRecord) => {
+    const { id, ...rest } = i;
+    return { _id: id, ...rest };
   },
   audit: (a: AuditEntry) => {
     const { id, ...rest } = a;
@@ -27,10 +40,24 @@ export class MongoTransferTarget implements TransferTarget {
     readonly description: string,
   ) {}
 
+  /** The adapter's model names; Group, GroupMember and Invitation exist once those stores have landed. */
+  private static readonly MODEL_OF: Record<TransferKind, string> = {
+    teams: 'Team',
+    users: 'User',
+    scimTokens: 'ScimToken',
+    identityProviders: 'IdentityProvider',
+    groups: 'Group',
+    memberships: 'GroupMember',
+    invitations: 'Invitation',
+    audit: 'Audit',
+  };
+
+  supports(kind: TransferKind): boolean {
+    return (this.store.models as unknown as Record<string, unknown>)[MongoTransferTarget.MODEL_OF[kind]] !== undefined;
+  }
+
   private model(kind: TransferKind) {
-    const m = this.store.models;
-    const byKind = { teams: m.Team, users: m.User, scimTokens: m.ScimToken, identityProviders: m.IdentityProvider, audit: m.Audit } as const;
-    return byKind[kind] as unknown as {
+    return (this.store.models as unknown as Record<string, unknown>)[MongoTransferTarget.MODEL_OF[kind]] as {
       bulkWrite(ops: unknown[], options: { ordered: boolean }): Promise<unknown>;
       countDocuments(filter: Record<string, unknown>): Promise<number>;
     };

@@ -1,5 +1,5 @@
 /** Copies the embedded store into another store: in dependency order, by pages, then verifies. */
-import { keyOf, TRANSFER_KINDS, type TransferKind, type TransferSource, type TransferTarget } from './records';
+import { keyOf, TRANSFER_KINDS, type TransferKind, type TransferRecords, type TransferSource, type TransferTarget } from './records';
 
 export interface KindResult {
   kind: TransferKind;
@@ -36,26 +36,28 @@ export async function migrateStore(
   const batchSize = options.batchSize ?? 500;
   const kinds: KindResult[] = [];
   for (const kind of TRANSFER_KINDS) {
+    if (!source.supports(kind)) continue; // the embedded store predates this kind: nothing to copy
+    if (!target.supports(kind)) throw new Error(`the target cannot store ${kind}; upgrade Gatehouse where the target is written`);
     const total = await source.count(kind);
     let copied = 0;
     let after: string | null = null;
     options.onProgress?.({ kind, done: 0, total });
     for (;;) {
-      const page = await source.page(kind, after, batchSize);
+      const page: Array<TransferRecords[TransferKind]> = await source.page(kind, after, batchSize);
       if (page.length === 0) break;
       await target.upsert(kind, page);
       copied += page.length;
-      after = keyOf(page[page.length - 1]!);
+      after = source.cursorOf(kind, page[page.length - 1]!);
       options.onProgress?.({ kind, done: copied, total });
     }
     // Verification re-reads the source keys and asks the target how many it holds.
     let verified = 0;
     after = null;
     for (;;) {
-      const page = await source.page(kind, after, batchSize);
+      const page: Array<TransferRecords[TransferKind]> = await source.page(kind, after, batchSize);
       if (page.length === 0) break;
       verified += await target.countExisting(kind, page.map(keyOf));
-      after = keyOf(page[page.length - 1]!);
+      after = source.cursorOf(kind, page[page.length - 1]!);
     }
     kinds.push({ kind, source: total, copied, verified, target: await target.count(kind) });
   }

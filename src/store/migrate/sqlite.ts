@@ -5,7 +5,7 @@ import { emailRecords } from '../user-attributes';
 import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
 import { openDatabase, type Db } from '../sqlite/database';
 import { applyMigrations } from '../sqlite/migrations';
-import type { TransferKind, TransferRecords, TransferSource, TransferTarget } from './records';
+import type { GroupRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferSource, TransferTarget } from './records';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => v as string;
@@ -15,6 +15,10 @@ interface Codec<T> {
   table: string;
   fromRow(row: Row): T;
   toRow(record: T): Row;
+  /** Paging order and cursor (default: the id column). */
+  order?: { select: string; column: string; cursor(record: T): string; param(cursor: string): unknown };
+  /** Primary key columns (default ['id']) and how a transfer key splits into them. */
+  key?: { columns: string[]; split(key: string): unknown[] };
 }
 
 const teams: Codec<Team> = {
@@ -136,7 +140,63 @@ const audit: Codec<AuditEntry> = {
   }),
 };
 
-const CODECS: { [K in TransferKind]: Codec<TransferRecords[K]> } = { teams, users, scimTokens, identityProviders, audit };
+const groups: Codec<GroupRecord> = {
+  table: 'groups',
+  fromRow: (r) => ({
+    id: str(r.id),
+    teamId: str(r.team_id),
+    displayName: str(r.display_name),
+    externalId: nstr(r.external_id),
+    roleGranted: (r.role_granted ?? null) as GroupRecord['roleGranted'],
+    version: Number(r.version),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  }),
+  toRow: (g) => ({ id: g.id, team_id: g.teamId, display_name: g.displayName, external_id: g.externalId, role_granted: g.roleGranted, version: g.version, created_at: g.createdAt, updated_at: g.updatedAt }),
+};
+
+/** Paged in join order (rowid), so the target inserts them in the same order and lists members alike. */
+const memberships: Codec<MembershipRecord> = {
+  table: 'group_members',
+  fromRow: (r) => ({ id: `${str(r.group_id)}/${str(r.user_id)}`, groupId: str(r.group_id), userId: str(r.user_id), teamId: str(r.team_id), position: Number(r.position) }),
+  toRow: (m) => ({ group_id: m.groupId, user_id: m.userId, team_id: m.teamId }),
+  order: { select: 'rowid AS position, *', column: 'rowid', cursor: (m) => String(m.position), param: (c) => Number(c) },
+  key: { columns: ['group_id', 'user_id'], split: (k) => k.split('/') },
+};
+
+const invitations: Codec<InvitationRecord> = {
+  table: 'invitations',
+  fromRow: (r) => ({
+    id: str(r.id),
+    teamId: str(r.team_id),
+    userId: str(r.user_id),
+    email: str(r.email),
+    tokenHash: str(r.token_hash),
+    createdAt: str(r.created_at),
+    expiresAt: str(r.expires_at),
+    acceptedAt: nstr(r.accepted_at),
+    voidedAt: nstr(r.voided_at),
+    lastSendError: nstr(r.last_send_error),
+  }),
+  toRow: (i) => ({
+    id: i.id,
+    team_id: i.teamId,
+    user_id: i.userId,
+    email: i.email,
+    token_hash: i.tokenHash,
+    created_at: i.createdAt,
+    expires_at: i.expiresAt,
+    accepted_at: i.acceptedAt,
+    voided_at: i.voidedAt,
+    last_send_error: i.lastSendError,
+  }),
+};
+
+const CODECS: { [K in TransferKind]: Codec<TransferRecords[K]> } = { teams, users, scimTokens, identityProviders, groups, memberships, invitations, audit };
+
+const keyColumns = (codec: Codec<never>) => codec.key?.columns ?? ['id'];
+const splitKey = (codec: Codec<never>, key: string) => (codec.key ? codec.key.split(key) : [key]);
+const hasTable = (db: Db, table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
 
 /**
  * Reads through its own connection inside one read transaction: in WAL mode that is a snapshot,
@@ -156,18 +216,31 @@ export class SqliteTransferSource implements TransferSource {
     return `sqlite:${this.file}`;
   }
 
+  supports(kind: TransferKind): boolean {
+    return hasTable(this.db, CODECS[kind].table);
+  }
+
   async count(kind: TransferKind): Promise<number> {
+    if (!this.supports(kind)) return 0;
     return Number(this.db.prepare(`SELECT count(*) FROM ${CODECS[kind].table}`).pluck().get());
   }
 
   async page<K extends TransferKind>(kind: K, after: string | null, limit: number): Promise<Array<TransferRecords[K]>> {
+    if (!this.supports(kind)) return [];
     const codec = CODECS[kind] as Codec<TransferRecords[K]>;
+    const select = codec.order?.select ?? '*';
+    const column = codec.order?.column ?? 'id';
     const rows = (
       after === null
-        ? this.db.prepare(`SELECT * FROM ${codec.table} ORDER BY id LIMIT ?`).all(limit)
-        : this.db.prepare(`SELECT * FROM ${codec.table} WHERE id > ? ORDER BY id LIMIT ?`).all(after, limit)
+        ? this.db.prepare(`SELECT ${select} FROM ${codec.table} ORDER BY ${column} LIMIT ?`).all(limit)
+        : this.db.prepare(`SELECT ${select} FROM ${codec.table} WHERE ${column} > ? ORDER BY ${column} LIMIT ?`).all(codec.order ? codec.order.param(after) : after, limit)
     ) as Row[];
     return rows.map((r) => codec.fromRow(r));
+  }
+
+  cursorOf<K extends TransferKind>(kind: K, record: TransferRecords[K]): string {
+    const codec = CODECS[kind] as Codec<TransferRecords[K]>;
+    return codec.order ? codec.order.cursor(record) : (record as { id: string }).id;
   }
 
   async close(): Promise<void> {
@@ -191,13 +264,19 @@ export class SqliteTransferTarget implements TransferTarget {
     return `sqlite:${this.file}`;
   }
 
+  supports(kind: TransferKind): boolean {
+    return hasTable(this.db, CODECS[kind].table);
+  }
+
   async upsert<K extends TransferKind>(kind: K, records: Array<TransferRecords[K]>): Promise<void> {
     if (records.length === 0) return;
     const codec = CODECS[kind] as Codec<TransferRecords[K]>;
     const columns = Object.keys(codec.toRow(records[0]!));
+    const keys = keyColumns(codec as Codec<never>);
+    const updated = columns.filter((c) => !keys.includes(c));
     const statement = this.db.prepare(
       `INSERT INTO ${codec.table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ` +
-        `ON CONFLICT(id) DO UPDATE SET ${columns.filter((c) => c !== 'id').map((c) => `"${c}" = excluded."${c}"`).join(', ')}`,
+        `ON CONFLICT(${keys.join(', ')}) DO UPDATE SET ${updated.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`,
     );
     const clearEmails = this.db.prepare('DELETE FROM user_emails WHERE user_id = ?');
     const insertEmail = this.db.prepare('INSERT INTO user_emails (user_id, team_id, position, value, value_lower, type, "primary", display) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -215,17 +294,15 @@ export class SqliteTransferTarget implements TransferTarget {
   }
 
   async countExisting(kind: TransferKind, keys: string[]): Promise<number> {
-    if (keys.length === 0) return 0;
-    const table = CODECS[kind].table;
-    let found = 0;
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      found += Number(this.db.prepare(`SELECT count(*) FROM ${table} WHERE id IN (${chunk.map(() => '?').join(',')})`).pluck().get(...chunk));
-    }
-    return found;
+    if (keys.length === 0 || !this.supports(kind)) return 0;
+    const codec = CODECS[kind] as Codec<never>;
+    // One primary-key lookup per key: index-only, and composite keys (memberships) work the same way.
+    const exists = this.db.prepare(`SELECT 1 FROM ${codec.table} WHERE ${keyColumns(codec).map((c) => `${c} = ?`).join(' AND ')}`);
+    return keys.filter((key) => exists.get(...splitKey(codec, key)) !== undefined).length;
   }
 
   async count(kind: TransferKind): Promise<number> {
+    if (!this.supports(kind)) return 0;
     return Number(this.db.prepare(`SELECT count(*) FROM ${CODECS[kind].table}`).pluck().get());
   }
 
