@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 
@@ -20,6 +21,10 @@ export function createApp(services: Services): express.Express {
   app.use(healthRoutes(services.store));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  // After /scim/auth-tokens, and /scim/v2 before /scim so the longer prefix wins.
+  const scim = scimRoutes(services);
+  app.use('/scim/v2', scim);
+  app.use('/scim', scim);
 
   app.use(notFoundHandler);
   app.use(errorHandler());
