@@ -83,6 +83,17 @@ export function parseListRequest(input: Raw): ListRequest {
   return request;
 }
 
+/** attributes / excludedAttributes of a single-resource GET (RFC 7644 §3.4.2.5). */
+export function parseProjection(input: Raw): ProjectionRequest {
+  const raw = lowerKeys(input);
+  const projection: ProjectionRequest = {};
+  const attributes = attributeList(raw, 'attributes');
+  if (attributes !== undefined) projection.attributes = attributes;
+  const excluded = attributeList(raw, 'excludedAttributes');
+  if (excluded !== undefined) projection.excludedAttributes = excluded;
+  return projection;
+}
+
 /** POST /.search: the body is a SearchRequest (RFC 7644 §3.4.3). */
 export function parseSearchRequest(body: unknown): ListRequest {
   if (!isObject(body)) throw scimBadRequest('invalidSyntax', `the body must be a SearchRequest object, got ${describe(body)}`);
