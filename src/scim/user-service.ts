@@ -7,8 +7,8 @@
 import type { Auditor } from '../accounts/audit';
 import type { Config } from '../config';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
+import { timeOrderedId } from '../store/ids';
 import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
-import { randomUUID } from 'node:crypto';
 import { ScimError, scimBadRequest } from './errors';
 import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
@@ -165,7 +165,8 @@ export function nextStatus(current: UserStatus, active: boolean): UserStatus {
 
 function newScimUser(teamId: string, parts: StoredUserParts): NewUser {
   return {
-    id: randomUUID(),
+    // Time-ordered (UUIDv7-shaped): new rows append to the primary-key B-tree instead of splitting random pages.
+    id: timeOrderedId(),
     teamId,
     handle: parts.handle,
     // The login email is only for password teams (set by the invitation flow); SAML users sign in by NameID.
