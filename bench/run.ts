@@ -1,21 +1,22 @@
-/** `npm run bench`: runs every benchmark module in turn and prints its table. Not part of `npm test`. */
-import os from 'node:os';
-import { formatTable, type BenchReport } from './report';
-import * as scimUsers from './scim-users';
+/** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
+import { benchSamlAcs } from './saml-acs';
+import { benchScimUsers } from './scim-users';
 
-const BENCHES: Array<{ run(): Promise<BenchReport> }> = [scimUsers];
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'saml-acs': () => benchSamlAcs(),
+  'scim-users': () => benchScimUsers(),
+};
 
 async function main(): Promise<void> {
-  process.stdout.write(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
-  const started = Date.now();
-  for (const bench of BENCHES) {
-    const report = await bench.run();
-    process.stdout.write(`\n## ${report.title}\n\n${formatTable(report.rows)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n`);
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`\n# ${name}\n`);
+    await run();
   }
-  process.stdout.write(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -6,7 +6,8 @@
  */
 import autocannon, { type Request as CannonRequest, type Result } from 'autocannon';
 import { startChild, type BenchTarget } from './children';
-import type { BenchReport } from './report';
+import os from 'node:os';
+import { formatTable, type BenchReport } from './report';
 
 const SMALL = 1000;
 const LARGE = Number(process.env.BENCH_USERS ?? 100_000);
@@ -127,7 +128,7 @@ async function measureSize(users: number): Promise<SizeResult> {
   return result;
 }
 
-export async function run(): Promise<BenchReport> {
+async function measure(): Promise<BenchReport> {
   const sizes = [await measureSize(SMALL), await measureSize(LARGE)];
   const rows = sizes.flatMap((size) =>
     SCENARIOS.map(({ name }) => {
@@ -148,4 +149,13 @@ export async function run(): Promise<BenchReport> {
     `${CONNECTIONS} connections, ${DURATION} s per scenario after 1 s of warm-up, seeding with ${SEED_CONNECTIONS} connections; autocannon runs in this process, each server in its own`,
   ];
   return { title: 'SCIM /Users vs. bare Express + better-sqlite3', rows, notes };
+}
+
+/** Runs both sizes and prints the table and the target checks. */
+export async function benchScimUsers(): Promise<BenchReport> {
+  process.stdout.write(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
+  const started = Date.now();
+  const report = await measure();
+  process.stdout.write(`\n## ${report.title}\n\n${formatTable(report.rows)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return report;
 }

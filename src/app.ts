@@ -2,10 +2,14 @@ import express from 'express';
 import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
+import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { idpRoutes } from './saml/idp-routes';
+import { ssoRoutes } from './saml/sso-routes';
 import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import { createWeb } from './web/web-routes';
 
 /** Builds the Express app from services. No I/O happens here. */
 export function createApp(services: Services): express.Express {
@@ -15,19 +19,29 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
+  const metrics = new Metrics();
+  app.use(metrics.middleware());
+  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
+  app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   // After /scim/auth-tokens, and /scim/v2 before /scim so the longer prefix wins.
   const scim = scimRoutes(services);
   app.use('/scim/v2', scim);
   app.use('/scim', scim);
+  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
+
+  app.use(web.router);
 
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(web.renderError));
   return app;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Store } from '../../src/store/port';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
+import { identityProvidersContract, replayCacheContract, samlRequestsContract, samlTestRunsContract } from './sections/saml.contract';
 import { sessionsContract } from './sections/sessions.contract';
 import { teamsContract } from './sections/teams.contract';
 import { scimTokensContract } from './sections/tokens.contract';
@@ -42,5 +43,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('sessions', () => sessionsContract(getStore));
     describe('audit log', () => auditLogContract(getStore));
     describe('provisioning log', () => provisioningLogContract(getStore));
+    describe('identity providers', () => identityProvidersContract(getStore));
+    describe('SAML requests', () => samlRequestsContract(getStore));
+    describe('SAML replay cache', () => replayCacheContract(getStore));
+    describe('SAML test runs', () => samlTestRunsContract(getStore));
   });
 }

@@ -1,8 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
+import { MongoIdentityProviderRepo } from './idps';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
+import { MongoReplayCacheRepo } from './replay-cache';
+import { MongoSamlRequestRepo } from './saml-requests';
+import { MongoSamlTestRunRepo } from './saml-test-runs';
 import { MongoSessionRepo } from './sessions';
 import { MongoTeamRepo } from './teams';
 import { MongoScimTokenRepo } from './tokens';
@@ -17,6 +21,10 @@ export class MongoStore implements Store {
   readonly sessions: MongoSessionRepo;
   readonly audit: MongoAuditRepo;
   readonly provisioningLog: MongoProvisioningLogRepo;
+  readonly idps: MongoIdentityProviderRepo;
+  readonly samlRequests: MongoSamlRequestRepo;
+  readonly replayCache: MongoReplayCacheRepo;
+  readonly samlTestRuns: MongoSamlTestRunRepo;
 
   constructor(
     private readonly connection: Connection,
@@ -28,6 +36,10 @@ export class MongoStore implements Store {
     this.sessions = new MongoSessionRepo(models);
     this.audit = new MongoAuditRepo(models);
     this.provisioningLog = new MongoProvisioningLogRepo(models);
+    this.idps = new MongoIdentityProviderRepo(connection, models);
+    this.samlRequests = new MongoSamlRequestRepo(models);
+    this.replayCache = new MongoReplayCacheRepo(models);
+    this.samlTestRuns = new MongoSamlTestRunRepo(models);
   }
 
   async ping(): Promise<void> {

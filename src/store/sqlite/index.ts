@@ -1,8 +1,12 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
+import { SqliteIdentityProviderRepo } from './idps';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteReplayCacheRepo } from './replay-cache';
+import { SqliteSamlRequestRepo } from './saml-requests';
+import { SqliteSamlTestRunRepo } from './saml-test-runs';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteTeamRepo } from './teams';
 import { SqliteScimTokenRepo } from './tokens';
@@ -19,6 +23,10 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionRepo;
   readonly audit: SqliteAuditRepo;
   readonly provisioningLog: SqliteProvisioningLogRepo;
+  readonly idps: SqliteIdentityProviderRepo;
+  readonly samlRequests: SqliteSamlRequestRepo;
+  readonly replayCache: SqliteReplayCacheRepo;
+  readonly samlTestRuns: SqliteSamlTestRunRepo;
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
@@ -28,6 +36,10 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.idps = new SqliteIdentityProviderRepo(db);
+    this.samlRequests = new SqliteSamlRequestRepo(db);
+    this.replayCache = new SqliteReplayCacheRepo(db);
+    this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 
@@ -44,6 +56,12 @@ export class SqliteStore implements Store {
       foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
       busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
     };
+  }
+
+  /** Online backup to `file` (consistent even while other processes write). */
+  async backup(file: string): Promise<{ totalPages: number }> {
+    const result = await this.db.backup(file);
+    return { totalPages: result.totalPages };
   }
 
   async close(): Promise<void> {
