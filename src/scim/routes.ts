@@ -24,7 +24,7 @@ export function scimRoutes(services: Services): Router {
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
   router.use('/Users', userRoutes(services.scimUsers));
-  // /Groups mounts here: router.use('/Groups', groupRoutes(...));
+  // ── /Groups mounts here (same token, log and body parser): router.use('/Groups', groupRoutes(...)); ──
 
   router.use((req, _res, next) => {
     next(new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}; this server has /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.`));
