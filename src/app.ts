@@ -6,6 +6,7 @@ import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { ssoRoutes } from './saml/sso-routes';
+import { provisioningLogRoutes } from './scim/provisioning-log-routes';
 import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
@@ -31,7 +32,8 @@ export function createApp(services: Services): express.Express {
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
-  // After /scim/auth-tokens, and /scim/v2 before /scim so the longer prefix wins.
+  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store }));
+  // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.
   const scim = scimRoutes(services);
   app.use('/scim/v2', scim);
   app.use('/scim', scim);

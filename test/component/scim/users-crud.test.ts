@@ -246,6 +246,23 @@ describe('SCIM /Users: create, read, replace, delete', () => {
     for (const e of mine) expect(e.actor).toEqual({ type: 'scim-token', id: tokenInfo.id, name: tokenInfo.name });
   });
 
+  test("When an admin reads the provisioning log API, then they see their own team's SCIM requests, errors filterable", async () => {
+    await acme.createUser({ userName: 'Another Bad Name' });
+    await globex.createUser();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const all = await call(server.url, 'GET', '/scim/provisioning-log?limit=50', { token: acme.team.accessToken });
+    expect(all.status).toBe(200);
+    expect(all.body.entries.length).toBeGreaterThan(1);
+    expect(all.body.entries[0]).toEqual({ at: expect.any(String), token: expect.any(String), token_name: 'Acme IdP', method: expect.any(String), path: expect.any(String), status: expect.any(Number), scim_type: expect.anything(), detail: expect.anything(), duration_ms: expect.any(Number) });
+    const errors = await call(server.url, 'GET', '/scim/provisioning-log?errors=true', { token: acme.team.accessToken });
+    expect(errors.body.entries.length).toBeGreaterThan(0);
+    expect(errors.body.entries.every((e: { status: number }) => e.status >= 400)).toBe(true);
+    const globexTokenIds = (await call(server.url, 'GET', '/scim/auth-tokens', { token: globex.team.accessToken })).body.tokens.map((t: { id: string }) => t.id);
+    expect(all.body.entries.some((e: { token: string }) => globexTokenIds.includes(e.token))).toBe(false);
+    expect((await call(server.url, 'GET', '/scim/provisioning-log', { token: acme.token })).status).toBe(401);
+    expect((await call(server.url, 'GET', '/scim/provisioning-log?limit=0', { token: acme.team.accessToken })).status).toBe(400);
+  });
+
   test('When a SCIM request fails, then the provisioning log records its status, scimType and detail', async () => {
     await acme.createUser({ userName: 'Bad Name' });
     await new Promise((resolve) => setTimeout(resolve, 50)); // the log is written after the response
