@@ -47,7 +47,7 @@ export class ScimUserService {
 
   async createUser(token: ScimToken, body: unknown): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
-    const user = await this.write(parts, () => this.store.users.create(newScimUser(token.teamId, parts)));
+    const user = await this.write(parts, () => this.store.users.create(newScimUser(token, parts)));
     await this.record(token, 'user.created', user, { userName: user.handle, externalId: user.externalId });
     if (user.status === 'suspended') await this.record(token, 'user.suspended', user, {});
     return user;
@@ -115,7 +115,16 @@ export class ScimUserService {
       const current = await this.getUser(teamId, id);
       checkIfMatch(ifMatch, userETag(current));
       const parts = compute(current);
-      const next: User = { ...current, handle: parts.handle, displayName: parts.displayName, externalId: parts.externalId, status: nextStatus(current.status, parts.active), scim: parts.scim };
+      const next: User = {
+        ...current,
+        handle: parts.handle,
+        displayName: parts.displayName,
+        externalId: parts.externalId,
+        // externalId is the SAML NameID: a new one is bound again at the next login (same IdP).
+        nameId: parts.externalId === current.externalId ? current.nameId : null,
+        status: nextStatus(current.status, parts.active),
+        scim: parts.scim,
+      };
       try {
         const after = await this.write(parts, () => this.store.users.update(next, current.version));
         if (!after) throw userNotFound(id);
@@ -163,11 +172,11 @@ export function nextStatus(current: UserStatus, active: boolean): UserStatus {
   return active ? 'active' : 'suspended';
 }
 
-function newScimUser(teamId: string, parts: StoredUserParts): NewUser {
+function newScimUser(token: ScimToken, parts: StoredUserParts): NewUser {
   return {
     // Time-ordered (UUIDv7-shaped): new rows append to the primary-key B-tree instead of splitting random pages.
     id: timeOrderedId(),
-    teamId,
+    teamId: token.teamId,
     handle: parts.handle,
     // The login email is only for password teams (set by the invitation flow); SAML users sign in by NameID.
     email: null,
@@ -177,7 +186,8 @@ function newScimUser(teamId: string, parts: StoredUserParts): NewUser {
     managedBy: 'scim',
     externalId: parts.externalId,
     passwordHash: null,
-    idpId: null,
+    // A token bound to an IdP reserves its users for that IdP; the NameID is bound at first login.
+    idpId: token.idpId,
     nameId: null,
     scim: parts.scim,
   };
