@@ -6,6 +6,7 @@
  */
 import type { Auditor } from '../accounts/audit';
 import type { Config } from '../config';
+import type { FilterNode } from '../store/query';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
 import { timeOrderedId } from '../store/ids';
 import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
@@ -60,12 +61,19 @@ export class ScimUserService {
   }
 
   async listUsers(teamId: string, request: ListRequest): Promise<Page<User>> {
+    const filter = request.filter !== undefined ? parseFilter(request.filter) : undefined;
+    const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
+    const unique = filter && (await this.findByUniqueKey(teamId, filter));
+    if (unique !== undefined) {
+      const items = unique && request.startIndex === 1 && request.count > 0 ? [unique] : [];
+      return { total: unique ? 1 : 0, items };
+    }
     const query = {
       startIndex: request.startIndex,
       count: request.count,
       sortOrder: request.sortOrder,
-      ...(request.filter !== undefined ? { filter: parseFilter(request.filter) } : {}),
-      ...(request.sortBy !== undefined ? { sortBy: userSortKey(request.sortBy) } : {}),
+      ...(filter !== undefined ? { filter } : {}),
+      ...(sortBy !== undefined ? { sortBy } : {}),
     };
     try {
       return await this.store.users.list(teamId, query);
@@ -73,6 +81,20 @@ export class ScimUserService {
       if (error instanceof UnmappableAttributeError) throw scimBadRequest('invalidFilter', `${error.message}; filter on userName, externalId, displayName, emails, active, meta.created, meta.lastModified or another stored attribute`);
       throw error;
     }
+  }
+
+  /**
+   * The lookups IdPs send before every write — `userName eq "…"`, `externalId eq "…"` — through the
+   * store's unique-key reads (prepared statements, no count query). Undefined for any other filter.
+   */
+  private async findByUniqueKey(teamId: string, filter: FilterNode): Promise<User | null | undefined> {
+    if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || filter.path.sub !== undefined) return undefined;
+    if (filter.path.attr === 'userName' && !filter.caseExact) {
+      const user = await this.store.users.findByHandle(filter.value); // instance-wide, case-insensitive
+      return user && user.teamId === teamId ? user : null;
+    }
+    if (filter.path.attr === 'externalId' && filter.caseExact) return this.store.users.findByExternalId(teamId, filter.value);
+    return undefined;
   }
 
   /** PUT: the body is the whole user; attributes it omits are cleared. */

@@ -110,6 +110,10 @@ describe('SCIM /Users lists: filters, paging, sorting, projection', () => {
     const past = await list(`?${provisioned}&startIndex=10`);
     expect(past.body).toMatchObject({ totalResults: 4, startIndex: 10, itemsPerPage: 0, Resources: [] });
     expectScimError(await list('?count=ten'), 400, 'invalidValue');
+    // The single-user lookups IdPs send page the same way.
+    const lookup = `filter=${encodeURIComponent('userName eq "alice"')}`;
+    expect((await list(`?${lookup}&startIndex=2`)).body).toMatchObject({ totalResults: 1, startIndex: 2, itemsPerPage: 0, Resources: [] });
+    expect((await list(`?${lookup}&count=0`)).body).toMatchObject({ totalResults: 1, itemsPerPage: 0, Resources: [] });
   });
 
   test('When a client sorts by an attribute, then the order follows it in either direction', async () => {
