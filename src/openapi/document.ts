@@ -5,6 +5,7 @@
  * Pages (/admin/*, /login, /me, /assets…) are not part of the API and are not listed.
  */
 import { schemas } from './schemas';
+import { provisioningLogPaths } from './account-paths';
 import { scimPaths } from './scim-paths';
 
 type Json = Record<string, unknown>;
@@ -231,6 +232,7 @@ export function openApiDocument(): Json {
           responses: { 200: json(ref('AccessToken')), 403: error('invalid-session') },
         },
       },
+      ...provisioningLogPaths(),
       ...scimPaths(),
     },
   };

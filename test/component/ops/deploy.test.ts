@@ -118,7 +118,7 @@ describe('Dockerfile', () => {
     } finally {
       rmSync(app, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('docker-compose.yml', () => {

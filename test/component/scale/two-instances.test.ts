@@ -118,4 +118,32 @@ describe('Two Gatehouse processes on one SQLite DATA_DIR', () => {
     expect(replies.filter((r) => r.session)).toHaveLength(1);
     expect(replies.filter((r) => !r.session).every((r) => r.label === 'replayed' || r.label === 'request-reused')).toBe(true);
   });
+  test('When SCIM creates users on both processes at once with colliding userNames, then exactly one create per userName wins and the rest get 409', async () => {
+    const token = await runCli(['token', 'create', '--team', teamId, '--description', 'scale test', '--json'], { DATA_DIR: path.join(dir, 'data') });
+    expect(token.code).toBe(0);
+    const scimToken = JSON.parse(token.stdout).token as string;
+    const names = ['ada.l', 'grace.h', 'alan.t'];
+    // Every name posted 6 times, alternating processes, all at once.
+    const posts = names.flatMap((name) =>
+      Array.from({ length: 6 }, (_, i) =>
+        call([a, b][i % 2]!.url, 'POST', '/scim/v2/Users', {
+          token: scimToken,
+          headers: { 'content-type': 'application/scim+json' },
+          json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: name, externalId: `${name}-${i}@acme.test`, displayName: name },
+        }).then((r) => ({ name, status: r.status, scimType: r.body?.scimType })),
+      ),
+    );
+    const results = await Promise.all(posts);
+    for (const name of names) {
+      const mine = results.filter((r) => r.name === name);
+      expect(mine.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(mine.filter((r) => r.status === 409).map((r) => r.scimType)).toEqual(Array(5).fill('uniqueness'));
+    }
+    // Both processes see the same three users.
+    for (const p of [a, b]) {
+      const list = await call(p.url, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "ada.l" or userName eq "grace.h" or userName eq "alan.t"')}`, { token: scimToken });
+      expect(list.status).toBe(200);
+      expect(list.body.totalResults).toBe(3);
+    }
+  });
 });
