@@ -46,6 +46,12 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     acme = await createTeam(source, 'Acme');
     await createTeam(source, 'Globex');
     scimToken = await createScimToken(source, acme, 'Entra ID');
+    // A SCIM-provisioned user with emails (the SQLite adapter keeps a searchable copy of them).
+    const jane = await call(source.url, 'POST', '/scim/v2/Users', {
+      token: scimToken,
+      json: { userName: 'jane.doe', externalId: 'jane@acme.test', displayName: 'Jane Doe', emails: [{ value: 'Jane@Acme.test', type: 'work', primary: true }] },
+    });
+    expect(jane.status).toBe(201);
     // A second team connects an IdP and a person signs in just in time (no SCIM token there).
     const initech = await createTeam(source, 'Initech');
     const idp = TestIdp.create({ entityId: 'https://idp.initech.test/metadata' });
@@ -62,13 +68,13 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
   test('When the operator migrates while the server runs, then every record is copied and verified, with progress on stderr', async () => {
     const run = await gatehouse(['migrate', '--to', `sqlite:${targetFile()}`, '--json', '--batch-size', '2'], env);
     expect(run.stderr).toContain(`migrating sqlite:${path.join(env.DATA_DIR!, 'gatehouse.db')} → sqlite:${targetFile()}`);
-    expect(run.stderr).toMatch(/users\s+\[#+\] 4\/4/);
+    expect(run.stderr).toMatch(/users\s+\[#+\] 5\/5/);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.ok).toBe(true);
     const byKind = Object.fromEntries(result.kinds.map((k: { kind: string }) => [k.kind, k]));
     expect(byKind.teams).toEqual({ kind: 'teams', source: 3, copied: 3, verified: 3, target: 3 });
-    expect(byKind.users).toEqual({ kind: 'users', source: 4, copied: 4, verified: 4, target: 4 }); // 3 owners + Milton
+    expect(byKind.users).toEqual({ kind: 'users', source: 5, copied: 5, verified: 5, target: 5 }); // 3 owners, Jane, Milton
     expect(byKind.scimTokens).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.identityProviders).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.audit.source).toBeGreaterThan(3);
@@ -85,6 +91,10 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
       expect(await copy.services.store.scimTokens.findBySecretHash(require('node:crypto').createHash('sha256').update(scimToken).digest('hex'))).not.toBeNull();
       const idp = await copy.services.store.idps.getAnyTeam(idpId);
       expect(idp).toEqual(await source.services.store.idps.getAnyTeam(idpId));
+      // The SCIM token works on the copy, and email filters find Jane (her searchable emails were rebuilt).
+      const byEmail = await call(copy.url, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('emails.value eq "jane@acme.test"')}`, { token: scimToken });
+      expect(byEmail.status).toBe(200);
+      expect(byEmail.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['jane.doe']);
       const milton = await copy.services.store.users.findByHandle('milton');
       expect(milton).toEqual(await source.services.store.users.findByHandle('milton'));
       const audit = await copy.services.store.audit.list({ teamId: acme.teamId, limit: 100 });
@@ -100,7 +110,7 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     expect(run.code).toBe(0);
     const byKind = Object.fromEntries(JSON.parse(run.stdout).kinds.map((k: { kind: string }) => [k.kind, k]));
     expect(byKind.teams).toEqual({ kind: 'teams', source: 4, copied: 4, verified: 4, target: 4 });
-    expect(byKind.users).toMatchObject({ source: 5, target: 5 });
+    expect(byKind.users).toMatchObject({ source: 6, target: 6 });
     const store = openSqliteStore(targetFile());
     try {
       expect((await store.teams.list()).map((t) => t.name).sort()).toEqual(['Acme', 'Globex', 'Hooli', 'Initech']);
