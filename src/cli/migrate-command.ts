@@ -32,7 +32,7 @@ export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description(
-      'copy every team, user, SCIM token hash, IdP and audit entry from the embedded store (DATA_DIR) to MongoDB; idempotent (upserts by id), verified at the end',
+      'copy every team, user, SCIM token hash, IdP, group + memberships, invitation and audit entry from the embedded store (DATA_DIR) to MongoDB; idempotent (upserts by id), verified at the end',
     )
     .requiredOption('--to <uri>', 'target: mongodb://…?replicaSet=…&retryWrites=true&w=majority, or sqlite:<file>')
     .option('--batch-size <n>', 'records per write', '500')

@@ -1,5 +1,7 @@
 /**
  * What `gatehouse migrate` copies, in dependency order (teams before what belongs to them).
+ * Groups, memberships and invitations were checked against the `groups` and `invite` branches'
+ * SQLite stores before they landed (same tables: 003_groups, 004_invitations).
  * Records are the port's own domain objects, so every adapter reads and writes one format.
  * Not copied: sessions and access tokens (people sign in again after the cut-over), outstanding
  * SAML requests, the replay cache and test runs (minutes-long by design), the provisioning log
