@@ -89,4 +89,16 @@ describe('The OpenAPI document at /openapi.json', () => {
       for (const [method, op] of Object.entries(item)) expect({ path, method, responses: Object.keys((op as { responses: object }).responses).length > 0 }).toEqual({ path, method, responses: true });
     }
   });
+  test('When a path has {parameters}, then every operation on it declares each one as a required path parameter', () => {
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      for (const [method, op] of Object.entries(item)) {
+        const params = ((op as { parameters?: Array<{ name: string; in: string; required?: boolean }> }).parameters ?? []).filter((p) => p.in === 'path');
+        for (const name of names) if (!params.some((p) => p.name === name && p.required)) problems.push(`${method.toUpperCase()} ${path}: {${name}}`);
+        for (const p of params) if (!names.includes(p.name)) problems.push(`${method.toUpperCase()} ${path}: extra ${p.name}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
