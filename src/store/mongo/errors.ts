@@ -6,6 +6,7 @@ const UNIQUE_FIELDS: Record<string, string> = {
   emailLower: 'email',
   externalId: 'externalId',
   secretHash: 'secretHash',
+  tokenHash: 'tokenHash',
   _id: 'id',
 };
 

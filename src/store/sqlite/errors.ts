@@ -10,6 +10,8 @@ const UNIQUE_FIELDS: Record<string, string> = {
   'scim_tokens.id': 'id',
   'scim_tokens.secret_hash': 'secretHash',
   'sessions.token_hash': 'tokenHash',
+  'invitations.id': 'id',
+  'invitations.token_hash': 'tokenHash',
 };
 
 /** Runs `write`, turning a unique-index violation into UniqueConstraintError(field). */

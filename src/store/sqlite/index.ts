@@ -1,6 +1,7 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
+import { SqliteInvitationRepo } from './invitations';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
 import { SqliteSessionRepo } from './sessions';
@@ -19,6 +20,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionRepo;
   readonly audit: SqliteAuditRepo;
   readonly provisioningLog: SqliteProvisioningLogRepo;
+  readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.invitations = new SqliteInvitationRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 
