@@ -1,5 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
+import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
@@ -19,6 +20,7 @@ export function createApp(services: Services): express.Express {
 
   app.use(healthRoutes(services.store));
   app.use(accountRoutes(services));
+  app.use(invitationRoutes({ accounts: services.accounts, invitations: services.invitations }));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 
   app.use(notFoundHandler);

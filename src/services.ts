@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
+import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
+import { createMailer, type Mailer } from './mail/mailer';
 import { ScimTokenService } from './scim/token-service';
 import type { Store } from './store/port';
 
@@ -13,6 +15,8 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  mailer: Mailer;
+  invitations: InvitationService;
 }
 
 export function createServices(config: Config, store: Store, logger: Logger): Services {
@@ -21,5 +25,7 @@ export function createServices(config: Config, store: Store, logger: Logger): Se
   // Until a team connects an IdP there is none to bind a token to.
   const idpExists = async () => false;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
-  return { config, store, logger, audit, accounts, scimTokens };
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const invitations = new InvitationService(store, config, mailer, audit, logger);
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations };
 }
