@@ -23,6 +23,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function invitationRoutes(deps: { accounts: AccountService; invitations: InvitationService }): Router {
   const { invitations } = deps;
   const router = Router();
+  // Per app instance, so two apps in one process (tests) do not share counters.
+  const acceptLimiter = createAcceptLimiter();
+  const resendPerUserLimiter = createResendPerUserLimiter();
 
   router.get('/invitations/accept', htmlRoute(async (req, res) => {
     const token = req.query.token;
@@ -73,7 +76,7 @@ export function invitationRoutes(deps: { accounts: AccountService; invitations: 
 }
 
 /** A user can be re-sent an invitation 5 times in 15 minutes: enough for typos, not for mail-bombing. */
-const resendPerUserLimiter = rateLimit({
+const createResendPerUserLimiter = () => rateLimit({
   windowMs: 15 * 60_000,
   limit: 5,
   standardHeaders: 'draft-8',
@@ -83,7 +86,7 @@ const resendPerUserLimiter = rateLimit({
 });
 
 /** Each acceptance costs an argon2 hash: bound it per address. */
-const acceptLimiter = rateLimit({
+const createAcceptLimiter = () => rateLimit({
   windowMs: 60_000,
   limit: 20,
   standardHeaders: 'draft-8',
