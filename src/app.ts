@@ -7,6 +7,7 @@ import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import { createWeb } from './web/web-routes';
 
 /** Builds the Express app from services. No I/O happens here. */
 export function createApp(services: Services): express.Express {
@@ -16,10 +17,13 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
+  const web = createWeb(services);
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
@@ -27,8 +31,10 @@ export function createApp(services: Services): express.Express {
   app.use(invitationRoutes({ accounts: services.accounts, invitations: services.invitations }));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 
+  app.use(web.router);
+
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(web.renderError));
   return app;
 }
 
