@@ -28,7 +28,7 @@ export function createApp(services: Services): express.Express {
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
-  app.use(invitationRoutes({ accounts: services.accounts, invitations: services.invitations }));
+  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations }));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 
   app.use(web.router);

@@ -121,6 +121,18 @@ describe('Invitations over a real SMTP server', () => {
     expect((await scimUser(server, acme, id)).status).toBe('pending');
   });
 
+  test('When the accept form is posted without the page’s CSRF cookie and field, then 403 and the link still works', async () => {
+    const email = uniqueEmail();
+    const id = await provision(server, acme, email);
+    const token = tokenOf(linkIn(await smtp.waitForMail(email)));
+    const body = new URLSearchParams({ token, password: PASSWORD, password_confirmation: PASSWORD }).toString();
+    const forged = await call<string>(server.url, 'POST', '/invitations/accept', { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain('csrf-token-invalid');
+    expect((await scimUser(server, acme, id)).status).toBe('pending');
+    expect((await submitAccept(server, token, PASSWORD)).status).toBe(200);
+  });
+
   test('When a link has expired, then a 410 page says so, and the user stays pending', async () => {
     const email = uniqueEmail();
     const id = await provision(server, acme, email);

@@ -26,10 +26,27 @@ export function tokenOf(link: string): string {
   return new URL(link).searchParams.get('token')!;
 }
 
-/** Posts the accept form as a browser does (application/x-www-form-urlencoded). */
-export async function submitAccept(server: TestServer, token: string, password: string, confirmation = password): Promise<Reply<string>> {
-  const body = new URLSearchParams({ token, password, password_confirmation: confirmation }).toString();
-  return call<string>(server.url, 'POST', '/invitations/accept', { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+/** A browser's CSRF state: the cookie the pages set and the hidden field of their forms. */
+export interface BrowserForm {
+  cookie: string;
+  csrf: string;
+}
+
+/** Opens a page with a form (the accept page itself when the link is good, else /login) and keeps its CSRF state. */
+export async function openForm(server: TestServer, token: string): Promise<BrowserForm> {
+  let page = await call<string>(server.url, 'GET', `/invitations/accept?token=${encodeURIComponent(token)}`);
+  if (page.status !== 200) page = await call<string>(server.url, 'GET', '/login');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  if (!csrf || !cookie) throw new Error('no CSRF form on the page');
+  return { cookie, csrf };
+}
+
+/** Posts the accept form as a browser does: urlencoded, with the page's CSRF cookie and field. */
+export async function submitAccept(server: TestServer, token: string, password: string, confirmation = password, form?: BrowserForm): Promise<Reply<string>> {
+  const state = form ?? (await openForm(server, token));
+  const body = new URLSearchParams({ _csrf: state.csrf, token, password, password_confirmation: confirmation }).toString();
+  return call<string>(server.url, 'POST', '/invitations/accept', { body, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: state.cookie } });
 }
 
 export const uniqueEmail = (prefix = 'invitee') => `${prefix}-${randomUUID().slice(0, 8)}@acme.test`;
