@@ -93,6 +93,16 @@ describe('Invitations over a real SMTP server', () => {
     expect(await auditActions(server, acme.teamId, id)).toEqual(['invitation.created', 'invitation.sent', 'invitation.accepted']);
   });
 
+  test('When the team name contains markup, then the accept page shows it as text', async () => {
+    const evil = await createTeam(server, '<b>Evil</b> & Co');
+    const email = uniqueEmail();
+    await provision(server, evil, email);
+    const page = await call<string>(server.url, 'GET', pathOf(linkIn(await smtp.waitForMail(email))));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Join &lt;b&gt;Evil&lt;/b&gt; &amp; Co');
+    expect(page.text).not.toContain('<b>Evil</b>');
+  });
+
   test('When a used link is opened or posted again, then a clear 410 page says it was used', async () => {
     const email = uniqueEmail();
     await provision(server, acme, email);
