@@ -5,6 +5,8 @@ import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { idpRoutes } from './saml/idp-routes';
+import { ssoRoutes } from './saml/sso-routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 import { createWeb } from './web/web-routes';
@@ -22,7 +24,7 @@ export function createApp(services: Services): express.Express {
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
-  const web = createWeb(services);
+  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
   app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
@@ -30,6 +32,8 @@ export function createApp(services: Services): express.Express {
   app.use(accountRoutes(services));
   app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations }));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
 
   app.use(web.router);
 

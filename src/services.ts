@@ -4,6 +4,13 @@ import { createAuditor, type Auditor } from './accounts/audit';
 import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
 import { createMailer, type Mailer } from './mail/mailer';
+import { IdentityProviderService } from './saml/idp-service';
+import { isUuid } from './saml/uuid';
+import { MetadataRefresher } from './saml/metadata-refresh';
+import { RedirectPolicy } from './saml/redirect-targets';
+import { SamlScheduler } from './saml/saml-scheduler';
+import type { KeyAndCertificate } from './saml/sp-keys';
+import { SsoService } from './saml/sso-service';
 import { ScimTokenService } from './scim/token-service';
 import type { Store } from './store/port';
 
@@ -17,15 +24,27 @@ export interface Services {
   scimTokens: ScimTokenService;
   mailer: Mailer;
   invitations: InvitationService;
+  idps: IdentityProviderService;
+  sso: SsoService;
+  metadataRefresher: MetadataRefresher;
+  samlScheduler: SamlScheduler;
 }
 
-export function createServices(config: Config, store: Store, logger: Logger): Services {
+export interface ServiceOptions {
+  /** The SAML SP key and certificate; the server loads them once at start (the CLI does not need them). */
+  spKeys?: KeyAndCertificate;
+}
+
+export function createServices(config: Config, store: Store, logger: Logger, options: ServiceOptions = {}): Services {
   const audit = createAuditor(store);
   const accounts = new AccountService(store, config, audit);
-  // Until a team connects an IdP there is none to bind a token to.
-  const idpExists = async () => false;
+  const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const invitations = new InvitationService(store, config, mailer, audit, logger);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations };
+  const idps = new IdentityProviderService(store, config, audit);
+  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
+  const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
+  const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, idps, sso, metadataRefresher, samlScheduler };
 }

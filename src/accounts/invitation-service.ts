@@ -6,7 +6,7 @@ import { AppError, badRequest, conflict, notFound } from '../http/errors';
 import { invitationMail } from '../mail/invitation-mail';
 import type { Mailer } from '../mail/mailer';
 import { ScimError } from '../scim/errors';
-import type { AuditActor, IdentityProviderRepo, Invitation, ScimToken, Store, Team, User } from '../store/port';
+import type { AuditActor, Invitation, ScimToken, Store, Team, User } from '../store/port';
 import { normaliseEmail } from './account-service';
 import type { Auditor } from './audit';
 import { checkPasswordRules, hashPassword } from './passwords';
@@ -69,9 +69,7 @@ export class InvitationService {
    */
   async teamUsesInvitations(teamId: string, token: Pick<ScimToken, 'idpId'>): Promise<boolean> {
     if (token.idpId) return false;
-    const idps = (this.store as Store & { idps?: IdentityProviderRepo }).idps;
-    if (!idps) return true; // no SAML connections exist in this build: every team is email/password
-    return (await idps.list(teamId)).length === 0;
+    return (await this.store.idps.list(teamId)).length === 0;
   }
 
   /**

@@ -1,9 +1,13 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
+import { SqliteIdentityProviderRepo } from './idps';
 import { SqliteInvitationRepo } from './invitations';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteReplayCacheRepo } from './replay-cache';
+import { SqliteSamlRequestRepo } from './saml-requests';
+import { SqliteSamlTestRunRepo } from './saml-test-runs';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteTeamRepo } from './teams';
 import { SqliteScimTokenRepo } from './tokens';
@@ -20,6 +24,10 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionRepo;
   readonly audit: SqliteAuditRepo;
   readonly provisioningLog: SqliteProvisioningLogRepo;
+  readonly idps: SqliteIdentityProviderRepo;
+  readonly samlRequests: SqliteSamlRequestRepo;
+  readonly replayCache: SqliteReplayCacheRepo;
+  readonly samlTestRuns: SqliteSamlTestRunRepo;
   readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
 
@@ -30,6 +38,10 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.idps = new SqliteIdentityProviderRepo(db);
+    this.samlRequests = new SqliteSamlRequestRepo(db);
+    this.replayCache = new SqliteReplayCacheRepo(db);
+    this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.invitations = new SqliteInvitationRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }

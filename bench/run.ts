@@ -1,0 +1,20 @@
+/** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
+import { benchSamlAcs } from './saml-acs';
+
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'saml-acs': () => benchSamlAcs(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`\n# ${name}\n`);
+    await run();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
