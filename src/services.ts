@@ -12,6 +12,7 @@ import { SamlScheduler } from './saml/saml-scheduler';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { SsoService } from './saml/sso-service';
 import { ScimTokenService } from './scim/token-service';
+import { ScimUserService } from './scim/user-service';
 import type { Store } from './store/port';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
@@ -24,6 +25,7 @@ export interface Services {
   scimTokens: ScimTokenService;
   mailer: Mailer;
   invitations: InvitationService;
+  scimUsers: ScimUserService;
   idps: IdentityProviderService;
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
@@ -42,9 +44,10 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const invitations = new InvitationService(store, config, mailer, audit, logger);
+  const scimUsers = new ScimUserService(store, audit, config);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, idps, sso, metadataRefresher, samlScheduler };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, idps, sso, metadataRefresher, samlScheduler };
 }
