@@ -2,31 +2,39 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hashPassword } from '../../../src/accounts/passwords';
-import type { AuditActor } from '../../../src/store/port';
 import { createTeam, type TestTeam } from '../../support/fixtures';
+import { scimClient, type ScimClient } from '../scim/users-client';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
 import { parseMessage, startSmtpServer, type TestSmtpServer } from '../../support/smtp-server';
 import { auditActions, expireInvitations, linkIn, pathOf, scimUser, submitAccept, tokenOf, uniqueEmail } from './support';
 
 const PASSWORD = 'a good long password';
-const directory: AuditActor = { type: 'scim-token', id: null, name: 'test directory' };
 
-/** What a SCIM client's POST /Users does in an email/password team: a pending user, then the invitation. */
-async function provision(server: TestServer, team: TestTeam, email: string): Promise<string> {
-  const fields = server.services.invitations.pendingUserFields(email);
-  const user = await server.services.store.users.create({
-    id: randomUUID(), teamId: team.teamId, handle: `u.${randomUUID().slice(0, 8)}`, displayName: 'Invited Person', role: 'member', managedBy: 'scim',
-    externalId: email, idpId: null, nameId: null, scim: {}, ...fields,
-  });
-  await server.services.invitations.inviteProvisionedUser(user, directory);
-  return user.id;
+/** SCIM clients of email/password teams (token not bound to an IdP), by team id. */
+const clients = new Map<string, ScimClient>();
+
+async function passwordTeam(server: TestServer, name: string): Promise<TestTeam> {
+  const client = await scimClient(server, name, '/scim/v2', 'password');
+  clients.set(client.team.teamId, client);
+  return client.team;
 }
 
-async function changeEmail(server: TestServer, team: TestTeam, userId: string, email: string): Promise<void> {
-  const before = await scimUser(server, team, userId);
-  const after = await server.services.store.users.update({ ...before, externalId: email, ...server.services.invitations.pendingUserFields(email), status: before.status }, before.version);
-  await server.services.invitations.onExternalIdChanged(before, after!, directory);
+/** POST /Users as a directory does it in an email/password team: externalId is the email. */
+async function provision(_server: TestServer, team: TestTeam, email: string): Promise<string> {
+  const reply = await clients.get(team.teamId)!.createUser({ externalId: email });
+  if (reply.status !== 201) throw new Error(`provisioning failed: ${reply.text}`);
+  return reply.body.id as string;
+}
+
+async function changeEmail(_server: TestServer, team: TestTeam, userId: string, email: string): Promise<void> {
+  const reply = await clients.get(team.teamId)!.patch(userId, [{ op: 'replace', path: 'externalId', value: email }]);
+  if (reply.status !== 200) throw new Error(`PATCH failed: ${reply.text}`);
+}
+
+async function setActive(team: TestTeam, userId: string, active: boolean): Promise<void> {
+  const reply = await clients.get(team.teamId)!.patch(userId, [{ op: 'replace', path: 'active', value: active }]);
+  if (reply.status !== 200) throw new Error(`PATCH failed: ${reply.text}`);
 }
 
 describe('Invitations over a real SMTP server', () => {
@@ -37,7 +45,7 @@ describe('Invitations over a real SMTP server', () => {
   beforeAll(async () => {
     smtp = await startSmtpServer();
     server = await startTestServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Gatehouse <noreply@gatehouse.test>' });
-    acme = await createTeam(server, 'Acme Rockets');
+    acme = await passwordTeam(server, 'Acme Rockets');
   });
   afterAll(async () => {
     await server.services.invitations.idle();
@@ -90,11 +98,11 @@ describe('Invitations over a real SMTP server', () => {
     const self = await call(server.url, 'GET', '/self', { token: login.body.access_token });
     expect(self.body).toMatchObject({ id, team: acme.teamId, email, status: 'active', role: 'member' });
 
-    expect(await auditActions(server, acme.teamId, id)).toEqual(['invitation.created', 'invitation.sent', 'invitation.accepted']);
+    expect(await auditActions(server, acme.teamId, id)).toEqual(['user.created', 'invitation.created', 'invitation.sent', 'invitation.accepted']);
   });
 
   test('When the team name contains markup, then the accept page shows it as text', async () => {
-    const evil = await createTeam(server, '<b>Evil</b> & Co');
+    const evil = await passwordTeam(server, '<b>Evil</b> & Co');
     const email = uniqueEmail();
     await provision(server, evil, email);
     const page = await call<string>(server.url, 'GET', pathOf(linkIn(await smtp.waitForMail(email))));
@@ -180,8 +188,7 @@ describe('Invitations over a real SMTP server', () => {
     const email = uniqueEmail();
     const id = await provision(server, acme, email);
     expect((await submitAccept(server, tokenOf(linkIn(await smtp.waitForMail(email))), PASSWORD)).status).toBe(200);
-    const user = await scimUser(server, acme, id);
-    await server.services.store.users.update({ ...user, status: 'suspended' }, user.version);
+    await setActive(acme, id, false);
     const login = await call(server.url, 'POST', '/login', { json: { email, password: PASSWORD } });
     expect(login.status).toBe(403);
     expect(login.body.label).toBe('account-suspended');
@@ -207,9 +214,8 @@ describe('Invitations over a real SMTP server', () => {
     const email = uniqueEmail();
     const id = await provision(server, acme, email);
     const link = linkIn(await smtp.waitForMail(email));
-    const user = await scimUser(server, acme, id);
-    expect(await server.services.store.users.delete(acme.teamId, id)).toBe(true);
-    await server.services.invitations.onUserDeleted(user, directory);
+    expect((await clients.get(acme.teamId)!.request('DELETE', `/Users/${id}`)).status).toBe(204);
+    expect(await auditActions(server, acme.teamId, id)).toEqual(expect.arrayContaining(['user.deleted', 'invitation.voided']));
     expect((await call(server.url, 'GET', pathOf(link))).status).toBe(404);
     expect((await submitAccept(server, tokenOf(link), PASSWORD)).status).toBe(404);
   });
@@ -293,7 +299,7 @@ describe('Invitations when the SMTP server is down', () => {
     port = probe.port;
     await probe.close(); // nothing listens there now: connections are refused
     server = await startTestServer({ SMTP_URL: `smtp://127.0.0.1:${port}` });
-    acme = await createTeam(server, 'Initech');
+    acme = await passwordTeam(server, 'Initech');
   });
   afterAll(async () => {
     await server.services.invitations.idle();
@@ -310,7 +316,7 @@ describe('Invitations when the SMTP server is down', () => {
     const status = await call(server.url, 'GET', `/users/${id}/invitation`, { token: acme.accessToken });
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ status: 'pending', sent_to: email, last_send_error: expect.stringMatching(/ECONNREFUSED/) });
-    expect(await auditActions(server, acme.teamId, id)).toEqual(['invitation.created', 'invitation.send-failed']);
+    expect(await auditActions(server, acme.teamId, id)).toEqual(['user.created', 'invitation.created', 'invitation.send-failed']);
     expect(server.logs.some((l) => l.includes('invitation email could not be sent'))).toBe(true);
 
     smtp = await startSmtpServer(port);
@@ -328,7 +334,7 @@ describe('Invitations in outbox mode (no SMTP_URL)', () => {
   let acme: TestTeam;
   beforeAll(async () => {
     server = await startTestServer();
-    acme = await createTeam(server, 'Umbrella');
+    acme = await passwordTeam(server, 'Umbrella');
   });
   afterAll(async () => {
     await server.services.invitations.idle();
@@ -350,6 +356,6 @@ describe('Invitations in outbox mode (no SMTP_URL)', () => {
     const link = linkIn(mail);
     expect((await submitAccept(server, tokenOf(link), PASSWORD)).status).toBe(200);
     expect((await scimUser(server, acme, id)).status).toBe('active');
-    expect(await auditActions(server, acme.teamId, id)).toEqual(['invitation.created', 'invitation.sent', 'invitation.accepted']);
+    expect(await auditActions(server, acme.teamId, id)).toEqual(['user.created', 'invitation.created', 'invitation.sent', 'invitation.accepted']);
   });
 });
