@@ -25,13 +25,13 @@ export function invitationPaths(): Record<string, Json> {
   const user = { name: 'id', in: 'path', required: true, description: 'user id (UUID)', schema: { type: 'string', format: 'uuid' } };
   return {
     '/users/{id}/invitation': {
-      get: { tags: ['invitations'], summary: "The user's invitation status", security: bearer, parameters: [user], responses: { 200: json(ref('Invitation')), 400: error('invalid-id'), ...adminOnly, 404: error('no such user') } },
+      get: { tags: ['invitations'], summary: "The user's open invitation", security: bearer, parameters: [user], responses: { 200: json(ref('Invitation')), 400: error('invalid-id'), ...adminOnly, 404: error('user-not-found / no-open-invitation') } },
       post: {
         tags: ['invitations'],
         summary: 'Send (or re-send) the invitation mail; earlier links stop working',
         security: bearer,
         parameters: [user],
-        responses: { 202: json(ref('Invitation'), 'Accepted: the mail is on its way'), 400: error('invalid-id'), ...adminOnly, 404: error('no such user'), 409: error('user is not pending'), 429: error('too-many-requests (5 per user per 15 min)') },
+        responses: { 202: json(ref('Invitation'), 'Accepted: the mail is on its way'), 400: error('invalid-id'), ...adminOnly, 404: error('user-not-found'), 409: error('not-pending / no-email'), 429: error('too-many-requests (5 per user per 15 min)') },
       },
     },
   };

@@ -5,7 +5,7 @@
  * Pages (/admin/*, /login, /me, /assets…) are not part of the API and are not listed.
  */
 import { schemas } from './schemas';
-import { provisioningLogPaths } from './account-paths';
+import { invitationPaths, provisioningLogPaths } from './account-paths';
 import { scimPaths } from './scim-paths';
 
 type Json = Record<string, unknown>;
@@ -233,6 +233,7 @@ export function openApiDocument(): Json {
         },
       },
       ...provisioningLogPaths(),
+      ...invitationPaths(),
       ...scimPaths(),
     },
   };

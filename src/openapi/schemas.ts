@@ -175,7 +175,14 @@ export const schemas: Record<string, Schema> = {
   TeamSettings: { type: 'object', properties: { group_managed_roles: { type: 'boolean' } }, additionalProperties: true },
   Invitation: {
     type: 'object',
-    properties: { id: str, user: str, email: str, created_at: time, expires_at: time, accepted_at: nullableStr, voided_at: nullableStr, last_send_error: nullableStr },
-    additionalProperties: true,
+    description: "A pending user's open invitation (the link itself is only in the mail)",
+    required: ['status', 'sent_to', 'created_at', 'expires_at', 'last_send_error'],
+    properties: {
+      status: { enum: ['pending', 'expired'] },
+      sent_to: { type: 'string', format: 'email' },
+      created_at: time,
+      expires_at: time,
+      last_send_error: { type: ['string', 'null'], description: 'the last delivery failure; null once a delivery succeeded' },
+    },
   },
 };
