@@ -77,8 +77,9 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     expect(byKind.users).toEqual({ kind: 'users', source: 5, copied: 5, verified: 5, target: 5 }); // 3 owners, Jane, Milton
     expect(byKind.scimTokens).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.identityProviders).toMatchObject({ source: 1, verified: 1, target: 1 });
-    // Invitations (004_invitations) are copied like the rest; a SCIM user with an email may have one.
+    // Invitations (004_invitations) are copied like the rest: Jane, provisioned with an email, got one.
     expect(byKind.invitations).toMatchObject({ kind: 'invitations' });
+    expect(byKind.invitations.source).toBeGreaterThan(0);
     expect(byKind.invitations.verified).toBe(byKind.invitations.source);
     expect(byKind.audit.source).toBeGreaterThan(3);
     expect(byKind.audit.verified).toBe(byKind.audit.source);
