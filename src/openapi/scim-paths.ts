@@ -34,8 +34,13 @@ const searchBody = scimBody({
 });
 const common = { 401: scimError('missing or invalid SCIM token') };
 
-function resource(tag: string, name: 'User' | 'Group', schema: string, create: Record<string, unknown>): Record<string, Json> {
+function resource(tag: string, name: 'User' | 'Group', schema: string, options: { search: boolean }): Record<string, Json> {
   const base = `/scim/v2/${name}s`;
+  const search = {
+    [`${base}/.search`]: {
+      post: { tags: [tag], summary: `Search ${name}s with a POSTed SearchRequest`, security, requestBody: searchBody, responses: { 200: scim(ref('ScimListResponse')), 400: scimError('invalidFilter'), ...common } },
+    },
+  };
   return {
     [base]: {
       get: { tags: [tag], summary: `List ${name}s (filter, sort, page)`, security, parameters: listParams, responses: { 200: scim(ref('ScimListResponse')), 400: scimError('invalidFilter'), ...common } },
@@ -44,12 +49,10 @@ function resource(tag: string, name: 'User' | 'Group', schema: string, create: R
         summary: `Create a ${name}`,
         security,
         requestBody: scimBody(ref(schema)),
-        responses: { 201: scim(ref(schema), 'Created (Location and ETag headers)'), 400: scimError('invalidValue / invalidSyntax'), ...common, 409: scimError('uniqueness'), ...create },
+        responses: { 201: scim(ref(schema), 'Created (Location and ETag headers)'), 400: scimError('invalidValue / invalidSyntax'), ...common, 409: scimError('uniqueness') },
       },
     },
-    [`${base}/.search`]: {
-      post: { tags: [tag], summary: `Search ${name}s with a POSTed SearchRequest`, security, requestBody: searchBody, responses: { 200: scim(ref('ScimListResponse')), 400: scimError('invalidFilter'), ...common } },
-    },
+    ...(options.search ? search : {}),
     [`${base}/{id}`]: {
       get: { tags: [tag], summary: `One ${name}`, security, parameters: [idParam, ifNoneMatch, ...projection], responses: { 200: scim(ref(schema)), 304: { description: 'Not Modified' }, ...common, 404: scimError('no such resource') } },
       put: {
@@ -74,11 +77,11 @@ function resource(tag: string, name: 'User' | 'Group', schema: string, create: R
 }
 
 export function scimUserPaths(): Record<string, Json> {
-  return resource('scim', 'User', 'ScimUser', {});
+  return resource('scim', 'User', 'ScimUser', { search: true });
 }
 
 export function scimGroupPaths(): Record<string, Json> {
-  return resource('scim', 'Group', 'ScimGroup', {});
+  return resource('scim', 'Group', 'ScimGroup', { search: false });
 }
 
 export function scimDiscoveryPaths(): Record<string, Json> {
