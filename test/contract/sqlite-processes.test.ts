@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store/open';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { newTeam } from '../support/store-fixtures';
 import { spawnStoreChild, waitFor } from '../support/store-spawn';
 
@@ -58,7 +59,7 @@ describe('SQLite shared by several processes', () => {
     const results = await Promise.all(children.map((c) => c.exited));
     for (const r of results) expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: 'opened', stderr: '' });
     const db = new Database(path.join(dataDir, 'gatehouse.db'), { readonly: true });
-    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
     db.close();
   });
 

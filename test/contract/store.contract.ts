@@ -3,6 +3,7 @@
  * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
  */
 import type { Store } from '../../src/store/port';
+import { groupsContract } from './sections/groups.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
 import { sessionsContract } from './sections/sessions.contract';
 import { teamsContract } from './sections/teams.contract';
@@ -42,5 +43,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('sessions', () => sessionsContract(getStore));
     describe('audit log', () => auditLogContract(getStore));
     describe('provisioning log', () => provisioningLogContract(getStore));
+    describe('groups and memberships', () => groupsContract(getStore));
   });
 }

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
+import { MongoGroupRepo } from './groups';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
 import { MongoSessionRepo } from './sessions';
@@ -17,6 +18,7 @@ export class MongoStore implements Store {
   readonly sessions: MongoSessionRepo;
   readonly audit: MongoAuditRepo;
   readonly provisioningLog: MongoProvisioningLogRepo;
+  readonly groups: MongoGroupRepo;
 
   constructor(
     private readonly connection: Connection,
@@ -28,6 +30,7 @@ export class MongoStore implements Store {
     this.sessions = new MongoSessionRepo(models);
     this.audit = new MongoAuditRepo(models);
     this.provisioningLog = new MongoProvisioningLogRepo(models);
+    this.groups = new MongoGroupRepo(connection, models);
   }
 
   async ping(): Promise<void> {

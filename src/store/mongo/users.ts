@@ -12,7 +12,10 @@ import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
  * Collections holding documents that hang off a user, deleted with it in one transaction.
  * Later features append theirs here (group memberships, invitations…).
  */
-export const USER_DEPENDENT_COLLECTIONS = [{ model: 'Session', userField: 'userId' }] as const satisfies ReadonlyArray<{
+export const USER_DEPENDENT_COLLECTIONS = [
+  { model: 'Session', userField: 'userId' },
+  { model: 'GroupMember', userField: 'userId' },
+] as const satisfies ReadonlyArray<{
   model: keyof Models;
   userField: string;
 }>;
@@ -94,7 +97,9 @@ export class MongoUserRepo implements UserRepo {
     return this.connection.transaction(async (session) => {
       if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
       for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        await this.models[dependent.model].deleteMany({ [dependent.userField]: id }, { session });
+        // Each model's typed filter differs; the field name comes from the constant list above.
+        const model = this.models[dependent.model] as unknown as { deleteMany(filter: Record<string, string>, options: { session: ClientSession }): Promise<unknown> };
+        await model.deleteMany({ [dependent.userField]: id }, { session });
       }
       await this.models.User.deleteOne({ _id: id }, { session });
       return true;

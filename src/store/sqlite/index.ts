@@ -1,5 +1,6 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
+import { SqliteGroupRepo } from './groups';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
@@ -19,6 +20,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionRepo;
   readonly audit: SqliteAuditRepo;
   readonly provisioningLog: SqliteProvisioningLogRepo;
+  readonly groups: SqliteGroupRepo;
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.groups = new SqliteGroupRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 

@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { CORE_SCHEMA } from './schema-001-core';
+import { GROUPS_SCHEMA } from './schema-003-groups';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -8,7 +9,10 @@ export interface Migration {
 }
 
 /** Append new migrations at the end; applied ones are recorded in schema_migrations. */
-export const MIGRATIONS: readonly Migration[] = [{ id: '001_core', up: CORE_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: '001_core', up: CORE_SCHEMA },
+  { id: '003_groups', up: GROUPS_SCHEMA },
+];
 
 /**
  * Applies every pending migration in one IMMEDIATE transaction, so two processes opening the same
