@@ -2,6 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
+import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
@@ -16,8 +17,11 @@ export function createApp(services: Services): express.Express {
   app.use(requestContext(logger));
   app.use(helmet({ strictTransportSecurity: config.secureCookies }));
   app.use(errorFormat('json'));
+  const metrics = new Metrics();
+  app.use(metrics.middleware());
 
   app.use(healthRoutes(services.store));
+  app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
 

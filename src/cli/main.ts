@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config';
 import { AppError } from '../http/errors';
+import { registerBackupCommand } from './backup-command';
 import { CliUsageError } from './password-input';
 import { registerTeamCommands } from './team-commands';
 import { registerTokenCommands } from './token-commands';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTeamCommands(program);
   registerTokenCommands(program);
+  registerBackupCommand(program);
   return program;
 }
 

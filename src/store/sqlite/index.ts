@@ -49,6 +49,12 @@ export class SqliteStore implements Store {
     };
   }
 
+  /** Online backup to `file` (consistent even while other processes write). */
+  async backup(file: string): Promise<{ totalPages: number }> {
+    const result = await this.db.backup(file);
+    return { totalPages: result.totalPages };
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.db.pragma('optimize'); // SQLite's advice for connections about to close: refresh planner statistics

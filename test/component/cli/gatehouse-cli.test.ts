@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openSqliteStore } from '../../../src/store/sqlite/index';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
 
@@ -76,6 +77,23 @@ describe('The gatehouse CLI, spawned as a real process while the server runs on 
     expect(badTeam.stderr).toMatch(/No team/);
     const unknown = await gatehouse(['frobnicate'], env);
     expect(unknown.code).toBe(2);
+  });
+
+  test('When the operator backs up the store while the server runs, then the copy opens with the same teams', async () => {
+    const target = path.join(dataDir, 'backup.db');
+    const backup = await gatehouse(['backup', '--to', target, '--json'], env);
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ file: target, pages: expect.any(Number) });
+    const copy = openSqliteStore(target);
+    try {
+      expect((await copy.teams.list()).map((t) => t.name)).toContain('Acme');
+    } finally {
+      await copy.close();
+    }
+    const again = await gatehouse(['backup', '--to', target], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
   });
 
   test('When the operator asks for --help, then every command is described', async () => {
