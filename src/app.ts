@@ -4,6 +4,11 @@ import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { teamSettingsRoutes } from './accounts/team-settings-routes';
+import { jsonBody } from './http/middleware';
+import { groupRoutes } from './scim/group-routes';
+import { provisioningLog } from './scim/provisioning-log';
+import { requireScimToken } from './scim/scim-auth';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 
@@ -24,6 +29,18 @@ export function createApp(services: Services): express.Express {
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
+  // SCIM Groups, until the SCIM router (src/scim/routes.ts) mounts them with Users under /scim/v2 and /scim.
+  const scimGroups = [
+    errorFormat('scim'),
+    requireScimToken(services.scimTokens),
+    provisioningLog(services.store),
+    // 10,000 member references in one request fit well inside 5 MB.
+    ...jsonBody('5mb'),
+    groupRoutes({ config: services.config, groups: services.groups }),
+  ];
+  app.use('/scim/v2/Groups', ...scimGroups);
+  app.use('/scim/Groups', ...scimGroups);
 
   app.use(notFoundHandler);
   app.use(errorHandler());

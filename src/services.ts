@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import type { Config } from './config';
+import { TeamSettingsService } from './accounts/team-settings';
+import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
-import type { Store } from './store/port';
+import type { GroupOfUser, Store } from './store/port';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
 export interface Services {
@@ -13,6 +15,10 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  groups: GroupService;
+  /** The groups a user belongs to, for the SCIM User resource's read-only `groups` attribute. */
+  groupsOfUser: (teamId: string, userId: string) => Promise<GroupOfUser[]>;
+  teamSettings: TeamSettingsService;
 }
 
 export function createServices(config: Config, store: Store, logger: Logger): Services {
@@ -21,5 +27,8 @@ export function createServices(config: Config, store: Store, logger: Logger): Se
   // Until a team connects an IdP there is none to bind a token to.
   const idpExists = async () => false;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
-  return { config, store, logger, audit, accounts, scimTokens };
+  const groups = new GroupService(store, audit);
+  const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
+  const teamSettings = new TeamSettingsService(store, audit);
+  return { config, store, logger, audit, accounts, scimTokens, groups, groupsOfUser, teamSettings };
 }
