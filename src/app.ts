@@ -11,6 +11,7 @@ import { provisioningLog } from './scim/provisioning-log';
 import { requireScimToken } from './scim/scim-auth';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import { createWeb } from './web/web-routes';
 
 /** Builds the Express app from services. No I/O happens here. */
 export function createApp(services: Services): express.Express {
@@ -20,10 +21,13 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));
-  app.use(helmet({ strictTransportSecurity: config.secureCookies }));
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
+  const web = createWeb(services);
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
@@ -42,8 +46,10 @@ export function createApp(services: Services): express.Express {
   app.use('/scim/v2/Groups', ...scimGroups);
   app.use('/scim/Groups', ...scimGroups);
 
+  app.use(web.router);
+
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(web.renderError));
   return app;
 }
 

@@ -1,0 +1,70 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AccountService, Authenticated } from '../accounts/account-service';
+import type { Config } from '../config';
+import { AppError } from '../http/errors';
+
+/** The browser session: a `session`-kind secret from AccountService.issueToken, nothing else. */
+export const SESSION_COOKIE = 'gh_session';
+
+export function sessionSecretOf(req: Request): string | null {
+  const value = req.cookies?.[SESSION_COOKIE];
+  return typeof value === 'string' && value ? value : null;
+}
+
+/** Sets the session cookie; SAML sign-in (ACS) uses this too, after issueToken(user, 'session'). */
+export function setSessionCookie(res: Response, config: Config, secret: string, maxAgeSeconds: number): void {
+  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: maxAgeSeconds * 1000 });
+}
+
+export function clearSessionCookie(res: Response, config: Config): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
+}
+
+/** The signed-in person behind this page request, if any (set by loadViewer). */
+export function viewerOf(res: Response): Authenticated | null {
+  return (res.locals.viewer as Authenticated | undefined) ?? null;
+}
+
+export function requireViewer(res: Response): Authenticated {
+  const viewer = viewerOf(res);
+  if (!viewer) throw new Error('requireViewer called on a page without a session guard');
+  return viewer;
+}
+
+export const isTeamAdmin = (viewer: Authenticated | null) => viewer?.user.role === 'owner' || viewer?.user.role === 'admin';
+
+/** Cookie → res.locals.viewer (any role). Needs cookie-parser. A stale cookie is dropped. */
+export function loadViewer(accounts: AccountService, config: Config): RequestHandler {
+  return async (req, res, next) => {
+    const secret = sessionSecretOf(req);
+    if (secret) {
+      const viewer = await accounts.authenticate(secret, 'session');
+      if (viewer) res.locals.viewer = viewer;
+      else {
+        clearSessionCookie(res, config);
+        // Forms on this response must not be bound to the dead session (see csrf.ts).
+        delete (req.cookies as Record<string, unknown>)[SESSION_COOKIE];
+      }
+    }
+    next();
+  };
+}
+
+/** Only a safe local path under `prefix` may be a post-sign-in target (no open redirect). */
+export function safeReturnPath(value: unknown, prefix: string, fallback: string): string {
+  if (typeof value !== 'string' || value.length > 512) return fallback;
+  if (!value.startsWith(prefix) || value.startsWith('//') || /[\\\s]/.test(value)) return fallback;
+  return value;
+}
+
+/** Team management pages: signed-in owners and admins; others are sent to sign in. */
+export const requireAdminPage: RequestHandler = (req, res, next) => {
+  const viewer = viewerOf(res);
+  if (!viewer) {
+    const back = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+    return res.redirect(303, `/admin/login${back}`);
+  }
+  if (!isTeamAdmin(viewer))
+    throw new AppError(403, 'insufficient-role', 'Team management is for team owners and admins. Your own account is on the "My account" page.');
+  next();
+};

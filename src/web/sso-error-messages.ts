@@ -1,0 +1,217 @@
+/**
+ * What a person sees when SAML sign-in is refused: one entry per ACS refusal label.
+ * `tellAdmin` is phrased so the user can forward it as is; the SAML ACS redirects to
+ * `/sso/error?label=<label>` and may reuse these texts in logs or API errors. Covers every
+ * SamlRefusalLabel of src/saml (a type test fails when one is added without a text) and the
+ * ACS's own refusals (not-provisioned, account-suspended, replayed, unknown-request…).
+ */
+export interface SsoErrorMessage {
+  /** Short heading. */
+  title: string;
+  /** What happened, in words for the person signing in. */
+  explanation: string;
+  /** What to tell the team admin (who can fix it). */
+  tellAdmin: string;
+}
+
+export const SSO_ERROR_MESSAGES = {
+  'not-provisioned': {
+    title: 'Your account has not been set up yet',
+    explanation: 'Your company signed you in, but this team only lets in people that its user directory has provisioned, and you are not among them yet.',
+    tellAdmin: 'Please add me to the Gatehouse application in our identity provider (SCIM provisioning), or check that my NameID matches my externalId.',
+  },
+  'account-suspended': {
+    title: 'Your account is suspended',
+    explanation: 'Your identity was confirmed, but your account in this team is suspended, so you cannot sign in.',
+    tellAdmin: 'My account is suspended in Gatehouse; please reinstate it if I should have access.',
+  },
+  'nameid-format-unsupported': {
+    title: 'Your company sent an identifier we cannot use',
+    explanation: 'The sign-in response named you with a NameID format that Gatehouse does not accept. Only email address and unspecified formats are supported.',
+    tellAdmin: 'Please configure the Gatehouse application in our identity provider to send NameID format emailAddress or unspecified.',
+  },
+  'assertion-expired': {
+    title: 'The sign-in took too long',
+    explanation: 'The answer from your company\'s sign-in page arrived after it had expired. This can happen if a page sat open for a while, or if clocks are out of sync.',
+    tellAdmin: 'Sign-in failed with "assertion expired"; please check the clocks of our identity provider and of Gatehouse.',
+  },
+  'signature-invalid': {
+    title: 'The sign-in response could not be verified',
+    explanation: 'The response from your company\'s sign-in page carried a signature that does not match the certificate Gatehouse has on file.',
+    tellAdmin: 'Sign-in failed with "signature invalid"; the identity provider\'s signing certificate may have changed. Please upload its current metadata in Gatehouse.',
+  },
+  'signature-missing': {
+    title: 'The sign-in response was not signed',
+    explanation: 'Gatehouse only accepts signed sign-in responses, and this one carried no signature.',
+    tellAdmin: 'Sign-in failed with "signature missing"; please make the identity provider sign its SAML responses or assertions.',
+  },
+  'signature-wrapped': {
+    title: 'The sign-in response was tampered with',
+    explanation: 'The response contained signed and unsigned parts that do not belong together, a pattern used in attacks. It was refused.',
+    tellAdmin: 'Sign-in was refused with "signature wrapped" (a possible attack); please check the identity provider\'s configuration and logs.',
+  },
+  'unsigned-assertion': {
+    title: 'The sign-in details were not signed',
+    explanation: 'The response was signed, but the assertion about who you are inside it was not, and Gatehouse requires that.',
+    tellAdmin: 'Sign-in failed with "unsigned assertion"; please configure the identity provider to sign the assertion (or the whole response including it).',
+  },
+  'wrong-audience': {
+    title: 'The sign-in was meant for another application',
+    explanation: 'Your company\'s sign-in page issued the response for a different service than this Gatehouse team.',
+    tellAdmin: 'Sign-in failed with "wrong audience"; please set the application\'s Entity ID / audience to the one shown in Gatehouse under Customization → SSO.',
+  },
+  'wrong-recipient': {
+    title: 'The sign-in was sent to the wrong address',
+    explanation: 'The response names a different reply address (recipient) than this Gatehouse team\'s.',
+    tellAdmin: 'Sign-in failed with "wrong recipient"; please set the application\'s Reply / ACS URL to the one shown in Gatehouse under Customization → SSO.',
+  },
+  'wrong-destination': {
+    title: 'The sign-in was sent to the wrong address',
+    explanation: 'The response says it is destined for a different address than the one it arrived at.',
+    tellAdmin: 'Sign-in failed with "wrong destination"; please set the application\'s Reply / ACS URL to the one shown in Gatehouse under Customization → SSO.',
+  },
+  'wrong-issuer': {
+    title: 'The sign-in came from an unexpected identity provider',
+    explanation: 'The response was issued by a different identity provider than the one this login code belongs to.',
+    tellAdmin: 'Sign-in failed with "wrong issuer"; the identity provider\'s Entity ID may have changed. Please upload its current metadata in Gatehouse.',
+  },
+  replayed: {
+    title: 'This sign-in was already used',
+    explanation: 'The same sign-in response reached Gatehouse twice, perhaps after going back in the browser. Each one can be used only once.',
+    tellAdmin: 'Only if starting over does not help: sign-in failed with "replayed".',
+  },
+  'unknown-request': {
+    title: 'We did not ask for this sign-in',
+    explanation: 'The response answers a sign-in request that Gatehouse did not send or no longer knows, for example after a bookmark of your company\'s sign-in page.',
+    tellAdmin: 'Only if starting over from the login code does not help: sign-in failed with "unknown request".',
+  },
+  'request-expired': {
+    title: 'The sign-in took too long',
+    explanation: 'You started signing in a while ago and the request has expired.',
+    tellAdmin: 'Only if it keeps happening: sign-in failed with "request expired".',
+  },
+  'idp-status-failure': {
+    title: 'Your company\'s sign-in page reported a problem',
+    explanation: 'Your identity provider did not confirm who you are; it answered with an error status instead. You may not be assigned to this application there.',
+    tellAdmin: 'Sign-in failed with "IdP status failure"; please check that I am assigned to the Gatehouse application in our identity provider.',
+  },
+  'doctype-forbidden': {
+    title: 'The sign-in response was refused',
+    explanation: 'The response contained an XML document type declaration, which Gatehouse never accepts because it is used in attacks.',
+    tellAdmin: 'Sign-in was refused with "doctype forbidden"; please check what is posting to Gatehouse\'s ACS URL.',
+  },
+  'malformed-xml': {
+    title: 'The sign-in response could not be read',
+    explanation: 'What arrived was not a well-formed SAML response.',
+    tellAdmin: 'Sign-in failed with "malformed XML"; please check the identity provider\'s SAML configuration.',
+  },
+  'unknown-idp': {
+    title: 'This login code is not known',
+    explanation: 'No identity provider is connected under this code. It may have been replaced or deleted.',
+    tellAdmin: 'Please send me the current enterprise login code or link for our team.',
+  },
+  'idp-status-authn-failed': {
+    title: 'Your company could not confirm who you are',
+    explanation: 'Your identity provider reports that authentication failed, for example a wrong password or an unfinished second factor.',
+    tellAdmin: 'Only if signing in at our identity provider works elsewhere: Gatehouse sign-in failed with "IdP status authn-failed".',
+  },
+  'idp-status-request-denied': {
+    title: 'Your company\'s sign-in page refused the request',
+    explanation: 'Your identity provider declined to sign you in to this application, often because you are not assigned to it.',
+    tellAdmin: 'Please assign me to the Gatehouse application in our identity provider (sign-in failed with "IdP status request-denied").',
+  },
+  'idp-status-unknown-principal': {
+    title: 'Your company does not know this account',
+    explanation: 'Your identity provider could not find the account you tried to sign in with.',
+    tellAdmin: 'Sign-in failed with "IdP status unknown-principal"; please check my account in our identity provider.',
+  },
+  'response-too-large': {
+    title: 'The sign-in response was too large',
+    explanation: 'What your company\'s sign-in page sent was far larger than any sign-in response should be, so it was not read.',
+    tellAdmin: 'Sign-in failed with "response too large"; please check the attributes and certificates the identity provider puts into its SAML responses.',
+  },
+  'malformed-base64': {
+    title: 'The sign-in response could not be read',
+    explanation: 'What arrived was not encoded the way SAML responses are.',
+    tellAdmin: 'Sign-in failed with "malformed base64"; please check what is posting to Gatehouse\'s ACS URL.',
+  },
+  'not-a-saml-response': {
+    title: 'The sign-in response could not be read',
+    explanation: 'What arrived was XML, but not a SAML response.',
+    tellAdmin: 'Sign-in failed with "not a SAML response"; please check the identity provider\'s SAML configuration and the ACS URL it posts to.',
+  },
+  'encrypted-assertion-unsupported': {
+    title: 'The sign-in response was encrypted',
+    explanation: 'Your identity provider encrypted the assertion, which Gatehouse does not accept; the connection is protected by HTTPS instead.',
+    tellAdmin: 'Sign-in failed with "encrypted assertion unsupported"; please turn off assertion encryption for the Gatehouse application.',
+  },
+  'assertion-missing': {
+    title: 'The sign-in response said nothing about you',
+    explanation: 'The response did not contain an assertion naming who signed in.',
+    tellAdmin: 'Sign-in failed with "assertion missing"; please check the identity provider\'s SAML configuration.',
+  },
+  'multiple-assertions': {
+    title: 'The sign-in response was ambiguous',
+    explanation: 'The response contained more than one assertion, so it was refused rather than guessing which one counts.',
+    tellAdmin: 'Sign-in failed with "multiple assertions"; please configure the identity provider to send exactly one assertion.',
+  },
+  'weak-signature-algorithm': {
+    title: 'The sign-in response used a weak signature',
+    explanation: 'The response was signed with an outdated algorithm (such as SHA-1) that Gatehouse no longer trusts.',
+    tellAdmin: 'Sign-in failed with "weak signature algorithm"; please switch the Gatehouse application to RSA-SHA256 signing.',
+  },
+  'signature-untrusted-key': {
+    title: 'The sign-in response was signed with an unknown key',
+    explanation: 'The response was signed, but not with any certificate in the identity provider metadata Gatehouse has on file.',
+    tellAdmin: 'Sign-in failed with "signature untrusted key"; the identity provider\'s signing certificate probably changed. Please upload its current metadata in Gatehouse.',
+  },
+  'idp-certificate-missing': {
+    title: 'Gatehouse cannot check your company\'s signature',
+    explanation: 'The identity provider metadata on file has no signing certificate, so no response can be verified.',
+    tellAdmin: 'Sign-in failed with "IdP certificate missing"; please upload identity provider metadata that includes its signing certificate.',
+  },
+  'assertion-not-yet-valid': {
+    title: 'The sign-in arrived too early',
+    explanation: 'The response says it only becomes valid later, which usually means a clock is wrong.',
+    tellAdmin: 'Sign-in failed with "assertion not yet valid"; please check the clocks of our identity provider and of Gatehouse.',
+  },
+  'subject-confirmation-missing': {
+    title: 'The sign-in response was incomplete',
+    explanation: 'The response did not say where and until when it may be used (SubjectConfirmation).',
+    tellAdmin: 'Sign-in failed with "subject confirmation missing"; please check the identity provider\'s SAML configuration.',
+  },
+  'in-response-to-mismatch': {
+    title: 'This sign-in answers a different request',
+    explanation: 'The response belongs to another sign-in attempt than the one Gatehouse started.',
+    tellAdmin: 'Only if starting over from the login code does not help: sign-in failed with "in-response-to mismatch".',
+  },
+  'nameid-missing': {
+    title: 'Your company did not say who you are',
+    explanation: 'The response carried no NameID, the identifier Gatehouse matches your account with.',
+    tellAdmin: 'Sign-in failed with "NameID missing"; please configure the Gatehouse application to send a NameID (emailAddress or unspecified format).',
+  },
+  'response-invalid': {
+    title: 'The sign-in response was refused',
+    explanation: 'The response did not pass Gatehouse\'s checks.',
+    tellAdmin: 'Sign-in failed with "response invalid"; the Gatehouse audit log and the "Test sign-in" report on the SSO page say which check failed.',
+  },
+} as const satisfies Record<string, SsoErrorMessage>;
+
+export type SsoErrorLabel = keyof typeof SSO_ERROR_MESSAGES;
+
+export const GENERIC_SSO_ERROR: SsoErrorMessage = {
+  title: 'Sign-in did not work',
+  explanation: 'Something went wrong while signing you in through your company\'s identity provider.',
+  tellAdmin: 'Sign-in through our identity provider failed; please check the error code below in the Gatehouse audit log.',
+};
+
+export function isSsoErrorLabel(label: unknown): label is SsoErrorLabel {
+  return typeof label === 'string' && Object.prototype.hasOwnProperty.call(SSO_ERROR_MESSAGES, label);
+}
+
+/** The message for a refusal label; other IdP statuses share one text; unknown labels get the generic one. */
+export function ssoErrorMessage(label: unknown): SsoErrorMessage {
+  if (isSsoErrorLabel(label)) return SSO_ERROR_MESSAGES[label];
+  if (typeof label === 'string' && label.startsWith('idp-status-')) return SSO_ERROR_MESSAGES['idp-status-failure'];
+  return GENERIC_SSO_ERROR;
+}

@@ -1,0 +1,65 @@
+import cookieParser from 'cookie-parser';
+import express, { Router, type RequestHandler } from 'express';
+import { errorFormat, type HtmlErrorRenderer } from '../http/middleware';
+import type { Services } from '../services';
+import { auditSection } from './admin/audit-page';
+import { peopleSection } from './admin/people-page';
+import { provisioningSection } from './admin/provisioning-page';
+import { scimSection } from './admin/scim-page';
+import { signInRoutes } from './admin/sign-in';
+import { createCsrf } from './csrf';
+import { PUBLIC_DIR, Pages } from './pages';
+import { publicPages } from './public-pages';
+import { loadViewer, requireAdminPage } from './session';
+import type { AdminSection, WebContext } from './web-context';
+
+export interface WebOptions {
+  /** Enterprise-login codes resolve to an IdP through this; until SAML lands no code is known. */
+  identityProviderExists?: (idpId: string) => Promise<boolean>;
+  /** Further team-management pages (SSO, Groups…), after the built-in ones in the sidebar. */
+  adminSections?: AdminSection[];
+}
+
+export interface Web {
+  /** Page routes: /, /login, /login/code, /me, /me/logout, /sso/error and everything under /admin. */
+  router: Router;
+  /** Our own CSS, JS and icons, for `/assets`. */
+  assets: RequestHandler;
+  /** For errorHandler(): error pages for routes that set errorFormat('html'). */
+  renderError: HtmlErrorRenderer;
+}
+
+export const BUILT_IN_ADMIN_SECTIONS: AdminSection[] = [peopleSection, scimSection, auditSection, provisioningSection];
+
+/** The server-rendered pages. No I/O until a request comes (the CSRF key file is read on first use). */
+export function createWeb(services: Services, options: WebOptions = {}): Web {
+  const sections = [...BUILT_IN_ADMIN_SECTIONS, ...(options.adminSections ?? [])];
+  const csrf = createCsrf(services.config);
+  const pages = new Pages(services.config, csrf, () => sections.map((s) => s.nav));
+  const ctx: WebContext = { services, pages, csrf };
+
+  const cookies = cookieParser();
+  const viewer = loadViewer(services.accounts, services.config);
+  const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  const page: RequestHandler[] = [errorFormat('html'), noStore, cookies, viewer];
+  const form: RequestHandler[] = [errorFormat('html'), noStore, cookies, formBody, csrf.protect, viewer];
+
+  const router = Router();
+  router.use(publicPages(ctx, page, form, { identityProviderExists: options.identityProviderExists ?? (async () => false) }));
+
+  // Everything under /admin is a page: HTML errors, forms checked for CSRF, sign-in required past /login.
+  const admin = Router();
+  admin.use(...form);
+  admin.use(signInRoutes(ctx));
+  admin.use(requireAdminPage);
+  admin.get('/', (_req, res) => res.redirect(303, '/admin/people'));
+  for (const section of sections) admin.use(section.routes(ctx));
+  router.use('/admin', admin);
+
+  const assets = express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: true });
+  return { router, assets, renderError: pages.renderError };
+}
