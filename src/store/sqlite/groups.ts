@@ -92,6 +92,7 @@ export class SqliteGroupRepo implements GroupRepo {
       insertMembers: db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id, team_id) SELECT ?, j.value, ? FROM json_each(?) j RETURNING user_id').pluck(),
       deleteMembers: db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id IN (SELECT j.value FROM json_each(?) j) RETURNING user_id').pluck(),
       deleteAllMembers: db.prepare('DELETE FROM group_members WHERE group_id = ? RETURNING user_id').pluck(),
+      deleteMembersNotIn: db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id NOT IN (SELECT j.value FROM json_each(?) j) RETURNING user_id').pluck(),
       members: db.prepare('SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.team_id = ? ORDER BY m.rowid'),
       membersOf: db.prepare(`SELECT m.group_id, u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
         WHERE m.team_id = ? AND m.group_id IN (SELECT j.value FROM json_each(?) j) ORDER BY m.rowid`),
@@ -185,18 +186,18 @@ export class SqliteGroupRepo implements GroupRepo {
 
     let removed: string[];
     let added: string[];
-    if (plan.replace !== null || plan.removeAll) {
-      const before = new Set(this.s.deleteAllMembers.all(groupId) as string[]);
-      const after = joining.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(joining)) as string[]) : [];
-      // Re-inserted rows go to the end of the member order; they did not really leave or join.
-      added = after.filter((id) => !before.has(id));
-      const kept = new Set(after);
-      removed = [...before].filter((id) => !kept.has(id));
+    if (plan.replace !== null) {
+      // Members that stay keep their rows (and their place in the member order).
+      removed = this.s.deleteMembersNotIn.all(groupId, JSON.stringify(plan.replace)) as string[];
+      added = plan.replace.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(plan.replace)) as string[]) : [];
     } else {
-      removed = plan.remove.length ? (this.s.deleteMembers.all(groupId, JSON.stringify(plan.remove)) as string[]) : [];
-      added = plan.add.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(plan.add)) as string[]) : [];
-      const readded = new Set(added);
-      removed = removed.filter((id) => !readded.has(id));
+      const gone = plan.removeAll ? (this.s.deleteAllMembers.all(groupId) as string[]) : plan.remove.length ? (this.s.deleteMembers.all(groupId, JSON.stringify(plan.remove)) as string[]) : [];
+      const joined = plan.add.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(plan.add)) as string[]) : [];
+      // Removed then added again in the same request: a member before and after, so neither left nor joined.
+      const goneSet = new Set(gone);
+      const joinedSet = new Set(joined);
+      removed = gone.filter((id) => !joinedSet.has(id));
+      added = joined.filter((id) => !goneSet.has(id));
     }
 
     const row = this.s.update.get({

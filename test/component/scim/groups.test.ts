@@ -216,6 +216,14 @@ describe('SCIM /Groups', () => {
       const sorted = await list(`filter=${encodeURIComponent('displayName sw "List"')}&sortBy=displayName&sortOrder=descending&startIndex=1&count=1`);
       expect(sorted.body).toMatchObject({ totalResults: 2, itemsPerPage: 1, Resources: [{ id: b }] });
       expectScimError(await list(`filter=${encodeURIComponent('members.display eq "x"')}`), 400, 'invalidFilter');
+      expectScimError(await list('sortBy=members'), 400, 'invalidValue');
+      expectScimError(await list('sortOrder=sideways'), 400, 'invalidValue');
+      expect((await list('count=0')).body).toMatchObject({ itemsPerPage: 0, Resources: [] });
+      const one = await scim('GET', `/Groups/${b}?excludedAttributes=members`);
+      expect(one.body).toMatchObject({ id: b, displayName: 'List Beta' });
+      expect(one.body.members).toBeUndefined();
+      const onlyMembers = await scim('GET', `/Groups/${b}?attributes=members.value`);
+      expect(onlyMembers.body).toEqual({ schemas: [GROUP], id: b, members: [{ value: people[0]!.id }, { value: people[1]!.id }] });
       expectScimError(await list(`filter=${encodeURIComponent('displayName eq')}`), 400, 'invalidFilter');
     });
 

@@ -107,21 +107,24 @@ export function groupsContract(store: GetStore): void {
   });
 
   describe('list', () => {
+    // A team of its own, so the groups of the tests above do not show up in these lists.
+    let listTeam: Team;
+    let listUsers: User[];
     let alpha: string;
     let beta: string;
     let gamma: string;
     beforeAll(async () => {
       const t = newTeam();
       await store().teams.create(t);
-      team = t;
-      users = [];
-      for (let i = 0; i < 3; i++) users.push(await store().users.create(newUser(t.id, { displayName: `U${i}` })));
-      alpha = (await store().groups.create(newGroup(t.id, { displayName: 'Alpha', externalId: 'a', createdAt: '2024-01-01T00:00:00.000Z' }), [users[0]!.id, users[1]!.id])).group.id;
-      beta = (await store().groups.create(newGroup(t.id, { displayName: 'beta', createdAt: '2024-01-02T00:00:00.000Z' }), [users[1]!.id])).group.id;
+      listTeam = t;
+      listUsers = [];
+      for (let i = 0; i < 3; i++) listUsers.push(await store().users.create(newUser(t.id, { displayName: `U${i}` })));
+      alpha = (await store().groups.create(newGroup(t.id, { displayName: 'Alpha', externalId: 'a', createdAt: '2024-01-01T00:00:00.000Z' }), [listUsers[0]!.id, listUsers[1]!.id])).group.id;
+      beta = (await store().groups.create(newGroup(t.id, { displayName: 'beta', createdAt: '2024-01-02T00:00:00.000Z' }), [listUsers[1]!.id])).group.id;
       gamma = (await store().groups.create(newGroup(t.id, { displayName: 'Gamma', externalId: 'g', createdAt: '2024-01-03T00:00:00.000Z' }), [])).group.id;
     });
     const list = async (filter?: Parameters<typeof and>[0], extra: object = {}) =>
-      (await store().groups.list(team.id, { ...(filter ? { filter } : {}), startIndex: 1, count: 50, ...extra })).items.map((g) => g.id);
+      (await store().groups.list(listTeam.id, { ...(filter ? { filter } : {}), startIndex: 1, count: 50, ...extra })).items.map((g) => g.id);
 
     test('When filtering by displayName (any case), externalId and id, then the matching groups come back', async () => {
       expect(await list(cmp('displayName', 'eq', 'ALPHA'))).toEqual([alpha]);
@@ -134,11 +137,11 @@ export function groupsContract(store: GetStore): void {
     });
 
     test('When filtering by member (members[value eq], members.value eq, members pr, ne), then membership rows decide', async () => {
-      expect(await list(where('members', cmp('value', 'eq', users[1]!.id, true)))).toEqual([alpha, beta]);
-      expect(await list(cmp('members.value', 'eq', users[0]!.id, true))).toEqual([alpha]);
-      expect(await list(and(cmp('members.value', 'eq', users[1]!.id, true), cmp('displayName', 'eq', 'beta')))).toEqual([beta]);
+      expect(await list(where('members', cmp('value', 'eq', listUsers[1]!.id, true)))).toEqual([alpha, beta]);
+      expect(await list(cmp('members.value', 'eq', listUsers[0]!.id, true))).toEqual([alpha]);
+      expect(await list(and(cmp('members.value', 'eq', listUsers[1]!.id, true), cmp('displayName', 'eq', 'beta')))).toEqual([beta]);
       expect(await list(pr('members'))).toEqual([alpha, beta]);
-      expect(await list(cmp('members.value', 'ne', users[0]!.id, true))).toEqual([beta, gamma]);
+      expect(await list(cmp('members.value', 'ne', listUsers[0]!.id, true))).toEqual([beta, gamma]);
       expect(await list(where('members', cmp('value', 'eq', stranger.id, true)))).toEqual([]);
     });
 
@@ -146,10 +149,10 @@ export function groupsContract(store: GetStore): void {
       expect(await list(undefined, { sortBy: 'displayName' })).toEqual([alpha, beta, gamma]);
       expect(await list(undefined, { sortBy: 'displayName', sortOrder: 'descending' })).toEqual([gamma, beta, alpha]);
       expect(await list(undefined, { sortBy: 'meta.created', sortOrder: 'descending' })).toEqual([gamma, beta, alpha]);
-      const page = await store().groups.list(team.id, { startIndex: 2, count: 1 });
+      const page = await store().groups.list(listTeam.id, { startIndex: 2, count: 1 });
       expect(page).toMatchObject({ total: 3, items: [{ id: beta }] });
-      const members = await store().groups.listMembersOfGroups(team.id, [alpha, beta, gamma]);
-      expect(members.get(alpha)!.map((m) => m.id)).toEqual([users[0]!.id, users[1]!.id]);
+      const members = await store().groups.listMembersOfGroups(listTeam.id, [alpha, beta, gamma]);
+      expect(members.get(alpha)!.map((m) => m.id)).toEqual([listUsers[0]!.id, listUsers[1]!.id]);
       expect(members.get(gamma)).toEqual([]);
     });
   });
