@@ -5,7 +5,7 @@
 import type { Authenticated } from './account-service';
 import type { Auditor } from './audit';
 import { badRequest, forbidden } from '../http/errors';
-import { ROLE_GROUPS, roleGroupsFor } from '../scim/role-groups';
+import { roleGroupsFor } from '../scim/role-groups';
 import type { AuditActor, Group, Store } from '../store/port';
 
 export interface TeamSettingsView {
@@ -21,7 +21,7 @@ export class TeamSettingsService {
 
   async get(teamId: string): Promise<TeamSettingsView> {
     const team = await this.store.teams.get(teamId);
-    return { group_managed_roles: team?.groupManagedRoles === true, role_groups: (await this.roleGroups(teamId)).map(roleGroupView) };
+    return { group_managed_roles: team?.groupManagedRoles === true, role_groups: (await this.store.groups.roleGroups(teamId)).map(roleGroupView) };
   }
 
   /** Owners only: the switch decides who becomes admin, so an admin must not be able to flip it. */
@@ -46,14 +46,6 @@ export class TeamSettingsService {
     return this.get(team.id);
   }
 
-  private async roleGroups(teamId: string): Promise<Group[]> {
-    const found: Group[] = [];
-    for (const { displayName } of ROLE_GROUPS) {
-      const page = await this.store.groups.list(teamId, { filter: { kind: 'compare', path: { attr: 'displayName' }, op: 'eq', value: displayName, caseExact: false }, startIndex: 1, count: 1 });
-      found.push(...page.items.filter((g) => g.roleGranted !== null));
-    }
-    return found;
-  }
 }
 
 function roleGroupView(g: Group) {

@@ -287,6 +287,8 @@ export interface GroupRepo {
   /** The same for several groups at once (one query for a list page). */
   listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>>;
   groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]>;
+  /** The team's groups marked as granting a role (whatever they are called now), highest role first. */
+  roleGroups(teamId: string): Promise<Group[]>;
   /**
    * Turns group-managed roles on in one transaction: sets the team flag, makes sure a group exists
    * for each given role (reusing one already marked for it, else adopting one with the same name,

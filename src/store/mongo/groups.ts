@@ -97,12 +97,14 @@ export class MongoGroupRepo implements GroupRepo {
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     const total = await this.models.Group.countDocuments(filter);
     if (limit === 0 || offset >= total) return { total, items: [] };
-    let sort: Record<string, 1 | -1> = { createdAt: 1, _id: 1 };
+    // created, id break ties so paging is stable; a sort key is never overridden by a tie-breaker.
+    const sort: Record<string, 1 | -1> = {};
     if (query.sortBy) {
-      const attribute = resolveGroupSort(query.sortBy);
-      const field = FIELDS[attribute.column];
-      sort = { [field.lower ?? field.path]: query.sortOrder === 'descending' ? -1 : 1, ...sort };
+      const field = FIELDS[resolveGroupSort(query.sortBy).column];
+      sort[field.lower ?? field.path] = query.sortOrder === 'descending' ? -1 : 1;
     }
+    sort.createdAt ??= 1;
+    sort._id ??= 1;
     const docs = await this.models.Group.find(filter).sort(sort).skip(offset).limit(limit).lean<GroupDoc[]>();
     return { total, items: docs.map(docToGroup) };
   }
@@ -174,6 +176,11 @@ export class MongoGroupRepo implements GroupRepo {
     const groupIds = (await this.models.GroupMember.find({ teamId, userId }, { groupId: 1 }).lean<GroupMemberDoc[]>()).map((d) => d.groupId);
     const groups = await this.models.Group.find({ teamId, _id: { $in: groupIds } }).sort({ displayNameLower: 1, _id: 1 }).lean<GroupDoc[]>();
     return groups.map((g) => ({ id: g._id, displayName: g.displayName }));
+  }
+
+  async roleGroups(teamId: string): Promise<Group[]> {
+    const docs = await this.models.Group.find({ teamId, roleGranted: { $ne: null } }).sort({ createdAt: 1, _id: 1 }).lean<GroupDoc[]>();
+    return docs.map(docToGroup).sort((a, b) => RANK[b.roleGranted!] - RANK[a.roleGranted!]);
   }
 
   async enableGroupManagedRoles(teamId: string, roleGroups: NewGroup[]): Promise<{ groups: Group[]; roleChanges: RoleChange[] }> {

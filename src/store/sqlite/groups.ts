@@ -86,6 +86,8 @@ export class SqliteGroupRepo implements GroupRepo {
         WHERE id = @id AND team_id = @team_id RETURNING *`),
       setRole: db.prepare('UPDATE groups SET role_granted = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING *'),
       byRole: db.prepare('SELECT * FROM groups WHERE team_id = ? AND role_granted = ?'),
+      roleGroups: db.prepare(`SELECT * FROM groups WHERE team_id = ? AND role_granted IS NOT NULL
+        ORDER BY CASE role_granted WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, created_at, id`),
       byName: db.prepare('SELECT * FROM groups WHERE team_id = ? AND display_name = ? COLLATE NOCASE'),
       deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
       unknownUsers: db.prepare('SELECT DISTINCT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = j.value AND u.team_id = ?)').pluck(),
@@ -156,6 +158,10 @@ export class SqliteGroupRepo implements GroupRepo {
 
   async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
     return (this.s.groupsOfUser.all(teamId, userId) as Array<{ id: string; display_name: string }>).map((r) => ({ id: r.id, displayName: r.display_name }));
+  }
+
+  async roleGroups(teamId: string): Promise<Group[]> {
+    return (this.s.roleGroups.all(teamId) as GroupRow[]).map(rowToGroup);
   }
 
   async enableGroupManagedRoles(teamId: string, roleGroups: NewGroup[]): Promise<{ groups: Group[]; roleChanges: RoleChange[] }> {

@@ -190,6 +190,7 @@ export function groupsContract(store: GetStore): void {
       [admins, members] = result.groups.map((g) => g.id) as [string, string];
       expect((await store().teams.get(t.id))!.groupManagedRoles).toBe(true);
       expect((await store().groups.listMembers(t.id, admins)).map((m) => m.id)).toEqual([admin.id]);
+      expect((await store().groups.roleGroups(t.id)).map((g) => g.id)).toEqual([admins, members]);
       // Idempotent: a second switch-on reuses the marked groups.
       const again = await store().groups.enableGroupManagedRoles(t.id, [newGroup(t.id, { displayName: 'Gatehouse Admins', roleGranted: 'admin' })]);
       expect(again.groups[0]!.id).toBe(admins);
