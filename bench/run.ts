@@ -1,11 +1,22 @@
-/** `npm run bench`: every benchmark in turn, each printing its own table. */
+/** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
+import { benchSamlAcs } from './saml-acs';
 import { runGroupsBench } from './scim-groups';
 
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'saml-acs': () => benchSamlAcs(),
+  'scim-groups': () => runGroupsBench(),
+};
+
 async function main(): Promise<void> {
-  await runGroupsBench();
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`\n# ${name}\n`);
+    await run();
+  }
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

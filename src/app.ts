@@ -3,9 +3,10 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
-import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { errorFormat, errorHandler, jsonBody, notFoundHandler, requestContext } from './http/middleware';
+import { idpRoutes } from './saml/idp-routes';
+import { ssoRoutes } from './saml/sso-routes';
 import { teamSettingsRoutes } from './accounts/team-settings-routes';
-import { jsonBody } from './http/middleware';
 import { groupRoutes } from './scim/group-routes';
 import { provisioningLog } from './scim/provisioning-log';
 import { requireScimToken } from './scim/scim-auth';
@@ -26,13 +27,15 @@ export function createApp(services: Services): express.Express {
   app.use(errorFormat('json'));
   const metrics = new Metrics();
   app.use(metrics.middleware());
-  const web = createWeb(services);
+  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
   app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
   // SCIM Groups, until the SCIM router (src/scim/routes.ts) mounts them with Users under /scim/v2 and /scim.
   const scimGroups = [

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './http/logger';
+import { loadOrCreateSpKeys } from './saml/sp-keys';
 import { createServices, type Services } from './services';
 import { openStore } from './store/open';
 
@@ -14,12 +15,17 @@ export interface Running {
 
 /** Composition root: config → store → services → app → listen. */
 export async function startGatehouse(config: Config, logger = createLogger(config.logLevel)): Promise<Running> {
+  // SAML SP key and certificate: loaded (generated on first start) once, before anything listens.
+  const spKeys = await loadOrCreateSpKeys(config.certsDir);
+  if (spKeys.created) logger.info({ certsDir: config.certsDir, fingerprint: spKeys.fingerprintSha256 }, 'generated the SAML SP key and certificate');
+  for (const warning of spKeys.warnings) logger.warn({ certsDir: config.certsDir }, warning);
   const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, durability: config.sqliteSynchronous });
-  const services = createServices(config, store, logger);
+  const services = createServices(config, store, logger, { spKeys });
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  services.samlScheduler.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
@@ -30,6 +36,7 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await services.samlScheduler.stop();
       await store.close();
     })());
   return { server, services, url, stop };

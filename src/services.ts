@@ -2,6 +2,13 @@ import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import type { Config } from './config';
+import { IdentityProviderService } from './saml/idp-service';
+import { isUuid } from './saml/uuid';
+import { MetadataRefresher } from './saml/metadata-refresh';
+import { RedirectPolicy } from './saml/redirect-targets';
+import { SamlScheduler } from './saml/saml-scheduler';
+import type { KeyAndCertificate } from './saml/sp-keys';
+import { SsoService } from './saml/sso-service';
 import { TeamSettingsService } from './accounts/team-settings';
 import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
@@ -15,20 +22,32 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  idps: IdentityProviderService;
+  sso: SsoService;
+  metadataRefresher: MetadataRefresher;
+  samlScheduler: SamlScheduler;
   groups: GroupService;
   /** The groups a user belongs to, for the SCIM User resource's read-only `groups` attribute. */
   groupsOfUser: (teamId: string, userId: string) => Promise<GroupOfUser[]>;
   teamSettings: TeamSettingsService;
 }
 
-export function createServices(config: Config, store: Store, logger: Logger): Services {
+export interface ServiceOptions {
+  /** The SAML SP key and certificate; the server loads them once at start (the CLI does not need them). */
+  spKeys?: KeyAndCertificate;
+}
+
+export function createServices(config: Config, store: Store, logger: Logger, options: ServiceOptions = {}): Services {
   const audit = createAuditor(store);
   const accounts = new AccountService(store, config, audit);
-  // Until a team connects an IdP there is none to bind a token to.
-  const idpExists = async () => false;
+  const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
+  const idps = new IdentityProviderService(store, config, audit);
+  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
+  const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
+  const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
   const groups = new GroupService(store, audit);
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
-  return { config, store, logger, audit, accounts, scimTokens, groups, groupsOfUser, teamSettings };
+  return { config, store, logger, audit, accounts, scimTokens, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
 }

@@ -16,6 +16,8 @@ export interface AuthnRequestInput {
   forceAuthn?: boolean;
   /** Nonce for the auto-submit <script>, so the page works under a strict Content-Security-Policy. */
   cspNonce?: string;
+  /** A pre-made ID (newRequestId()), when the caller stores the request before building it. */
+  requestId?: string;
 }
 
 export interface AuthnRequestResult {
@@ -65,7 +67,7 @@ export async function buildAuthnRequest(input: AuthnRequestInput): Promise<Authn
   const binding: SamlBinding = input.idp.ssoPostUrl ? 'HTTP-POST' : 'HTTP-Redirect';
   const entryPoint = input.idp.ssoPostUrl ?? input.idp.ssoRedirectUrl;
   if (!entryPoint) throw new Error(`IdP ${input.idp.entityId} has no SingleSignOnService URL`);
-  const requestId = newRequestId();
+  const requestId = input.requestId ?? newRequestId();
 
   const saml = new SAML({
     entryPoint,

@@ -26,3 +26,19 @@ export function parseCertificate(pemOrBase64: string): X509Certificate {
 export function sameCertificate(a: string, b: string): boolean {
   return certificateBody(a) === certificateBody(b);
 }
+
+// Parsing a certificate costs as much as a fifth of a signature check; the ACS sees the same few
+// stored IdP certificates over and over, so parsed ones are kept (bounded, by exact body).
+const parsed = new Map<string, X509Certificate>();
+const MAX_CACHED = 256;
+
+/** parseCertificate, memoised by certificate body (X509Certificate objects are immutable). */
+export function parseCertificateCached(pemOrBase64: string): X509Certificate {
+  const body = certificateBody(pemOrBase64);
+  const hit = parsed.get(body);
+  if (hit) return hit;
+  const x509 = parseCertificate(body);
+  if (parsed.size >= MAX_CACHED) parsed.delete(parsed.keys().next().value!);
+  parsed.set(body, x509);
+  return x509;
+}

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { certificateBody, parseCertificate, toPem } from './certificates';
+import { certificateBody, parseCertificateCached, toPem } from './certificates';
 import { CONDITION_LABELS, labelForNodeSamlError, verifyWithNodeSaml } from './node-saml-verify';
 import { CheckLog, SamlRefusal, type CheckResult, type SamlRefusalLabel } from './response-checks';
 import { embeddedCertificates, inspectResponse, type ResponseEnvelope } from './response-structure';
@@ -35,7 +35,7 @@ function trustedCertificates(certs: string[]): X509Certificate[] {
   const out: X509Certificate[] = [];
   for (const cert of certs) {
     try {
-      out.push(parseCertificate(cert));
+      out.push(parseCertificateCached(cert));
     } catch {
       // A broken stored certificate cannot verify anything; the others still may.
     }

@@ -142,6 +142,11 @@ export interface IdentityProvider {
   ssoRedirectUrl: string | null;
   /** The IdP this one replaces (rotation): its users move over on their next login. */
   replacesId: string | null;
+  /**
+   * Set on the replaced IdP by create(), in the same transaction. A replaced IdP keeps its users until
+   * they move, but no longer claims its entityID: (team, entityId) is unique among unreplaced IdPs.
+   */
+  replacedById: string | null;
   allowIdpInitiated: boolean;
   metadataRefreshedAt: Timestamp | null;
   metadataRefreshError: string | null;
@@ -150,19 +155,31 @@ export interface IdentityProvider {
 }
 
 export interface IdentityProviderRepo {
-  /** Throws UniqueConstraintError('entityId' | 'handle'). */
+  /**
+   * Inserts; when `replacesId` is set, marks that IdP `replacedById` in the same transaction.
+   * Throws UniqueConstraintError('entityId' | 'handle'), or ('replacesId') when the IdP to replace
+   * is missing from the team or already replaced.
+   */
   create(idp: IdentityProvider): Promise<IdentityProvider>;
   get(teamId: string, id: string): Promise<IdentityProvider | null>;
   /** Any team (login codes carry only the IdP id). */
   getAnyTeam(id: string): Promise<IdentityProvider | null>;
+  /** The unreplaced IdP with this entityID, else a replaced one (newest first), else null. */
   findByEntityId(teamId: string, entityId: string): Promise<IdentityProvider | null>;
+  /** Oldest first. */
   list(teamId: string): Promise<IdentityProvider[]>;
   /** Every IdP with a metadata URL (for the refresh schedule). */
   listWithMetadataUrl(): Promise<IdentityProvider[]>;
-  update(idp: IdentityProvider): Promise<IdentityProvider>;
+  /** Writes the mutable fields (not replacesId/replacedById). Null if it no longer exists. Throws UniqueConstraintError('entityId' | 'handle'). */
+  update(idp: IdentityProvider): Promise<IdentityProvider | null>;
+  /** Users bound to the IdP (idpId = id), including SCIM users reserved for it that have not signed in yet. */
   countUsers(teamId: string, idpId: string): Promise<number>;
-  /** Deletes the IdP; with purgeUsers its bound users too, in one transaction. Returns users removed. */
-  delete(teamId: string, id: string, purgeUsers: boolean): Promise<number>;
+  /**
+   * Deletes the IdP; with purgeUsers its bound users (and what hangs off them) too, in one transaction,
+   * and un-replaces the IdP it had replaced. Without purgeUsers it deletes nothing while users are
+   * bound (refused: true); the count is taken inside the same transaction.
+   */
+  delete(teamId: string, id: string, purgeUsers: boolean): Promise<{ deleted: boolean; usersRemoved: number; refused: boolean }>;
 }
 
 /** An AuthnRequest we sent and have not yet seen answered: single use, expiring. */
@@ -176,19 +193,61 @@ export interface SamlRequest {
   testRunId: string | null;
   createdAt: Timestamp;
   expiresAt: Timestamp;
+  /** Set once by consume(); the row stays until deleteExpired so a second use is told apart from an unknown id. */
+  consumedAt: Timestamp | null;
 }
 
+/** What consume() found: only 'consumed' lets a sign-in go on. */
+export type SamlRequestConsumeResult =
+  | { status: 'consumed'; request: SamlRequest }
+  | { status: 'expired'; request: SamlRequest }
+  | { status: 'reused'; request: SamlRequest }
+  | { status: 'unknown' };
+
 export interface SamlRequestRepo {
+  /** Throws UniqueConstraintError('id'). */
   create(request: SamlRequest): Promise<void>;
-  /** Atomically deletes and returns the request if it exists and has not expired (single use). */
-  consume(id: string, now: Timestamp): Promise<SamlRequest | null>;
-  deleteExpired(now: Timestamp): Promise<number>;
+  /** Reads without consuming (the ACS learns the error redirect and test mode before validating). */
+  find(id: string): Promise<SamlRequest | null>;
+  /**
+   * Atomically marks the request consumed if it exists, is unconsumed and has not expired at `now`
+   * (single use: of concurrent callers exactly one gets 'consumed').
+   */
+  consume(id: string, now: Timestamp): Promise<SamlRequestConsumeResult>;
+  /** Deletes requests that expired before `before` (the caller keeps a grace period for labels). */
+  deleteExpired(before: Timestamp): Promise<number>;
 }
 
 export interface ReplayCacheRepo {
-  /** Records an assertion id; false if it was already there (a replay). Shared by every instance. */
+  /**
+   * Records a key; false if it was already there and unexpired (a replay). Shared by every instance,
+   * atomic under concurrency. Also the once-per-slot lease of the metadata refresh (key prefix "lease:").
+   */
   remember(key: string, expiresAt: Timestamp): Promise<boolean>;
   deleteExpired(now: Timestamp): Promise<number>;
+}
+
+/** An admin's "test connection" run: created by POST /identity-providers/{idp}/test, completed once by the ACS. */
+export interface SamlTestRun {
+  id: string;
+  teamId: string;
+  idpId: string;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  /** The test URL stops working after this. */
+  expiresAt: Timestamp;
+  completedAt: Timestamp | null;
+  /** The ACS report (checks, NameID, attributes, conditions, certificate); null until completed. */
+  report: Record<string, unknown> | null;
+}
+
+export interface SamlTestRunRepo {
+  create(run: SamlTestRun): Promise<void>;
+  get(teamId: string, id: string): Promise<SamlTestRun | null>;
+  getAnyTeam(id: string): Promise<SamlTestRun | null>;
+  /** Stores the report only if the run has none yet; returns false if it was already completed. */
+  complete(id: string, report: Record<string, unknown>, now: Timestamp): Promise<boolean>;
+  deleteExpired(before: Timestamp): Promise<number>;
 }
 
 export interface Group {
@@ -413,6 +472,10 @@ export interface Store {
   sessions: SessionRepo;
   audit: AuditRepo;
   provisioningLog: ProvisioningLogRepo;
+  idps: IdentityProviderRepo;
+  samlRequests: SamlRequestRepo;
+  replayCache: ReplayCacheRepo;
+  samlTestRuns: SamlTestRunRepo;
   groups: GroupRepo;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

@@ -105,6 +105,31 @@ export const SSO_ERROR_MESSAGES = {
     explanation: 'What arrived was not a well-formed SAML response.',
     tellAdmin: 'Sign-in failed with "malformed XML"; please check the identity provider\'s SAML configuration.',
   },
+  'request-reused': {
+    title: 'This sign-in was already used',
+    explanation: 'The sign-in request this answer belongs to was already completed, perhaps in another tab or after going back in the browser.',
+    tellAdmin: 'Only if starting over does not help: sign-in failed with "request reused".',
+  },
+  'unsolicited-response': {
+    title: 'Please start from the login code or link',
+    explanation: 'Your company\'s portal sent you here directly, and this team only accepts sign-ins that start at Gatehouse.',
+    tellAdmin: 'Sign-in from the identity provider\'s portal was refused ("unsolicited response"); please allow IdP-initiated sign-in for this connection or share the login link instead.',
+  },
+  'unknown-issuer': {
+    title: 'The sign-in came from an identity provider this team does not know',
+    explanation: 'The response was issued by an identity provider that is not connected to this team.',
+    tellAdmin: 'Sign-in failed with "unknown issuer"; please check that the application in our identity provider uses this team\'s ACS URL and that its metadata is uploaded in Gatehouse.',
+  },
+  'bound-to-another-idp': {
+    title: 'Your account belongs to another sign-in method',
+    explanation: 'Your account in this team is linked to a different identity provider than the one you just used.',
+    tellAdmin: 'Sign-in failed with "bound to another IdP"; please send me the login code of the identity provider my account is provisioned for.',
+  },
+  'nameid-format-mismatch': {
+    title: 'Your company sent your identifier in an unexpected form',
+    explanation: 'Your account was found, but the identity provider described your identifier with a different NameID format than your account expects.',
+    tellAdmin: 'Sign-in failed with "NameID format mismatch"; an email-shaped externalId needs NameID format emailAddress, anything else unspecified.',
+  },
   'unknown-idp': {
     title: 'This login code is not known',
     explanation: 'No identity provider is connected under this code. It may have been replaced or deleted.',

@@ -5,6 +5,7 @@
 import type { Store } from '../../src/store/port';
 import { groupsContract } from './sections/groups.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
+import { identityProvidersContract, replayCacheContract, samlRequestsContract, samlTestRunsContract } from './sections/saml.contract';
 import { sessionsContract } from './sections/sessions.contract';
 import { teamsContract } from './sections/teams.contract';
 import { scimTokensContract } from './sections/tokens.contract';
@@ -43,6 +44,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('sessions', () => sessionsContract(getStore));
     describe('audit log', () => auditLogContract(getStore));
     describe('provisioning log', () => provisioningLogContract(getStore));
+    describe('identity providers', () => identityProvidersContract(getStore));
+    describe('SAML requests', () => samlRequestsContract(getStore));
+    describe('SAML replay cache', () => replayCacheContract(getStore));
+    describe('SAML test runs', () => samlTestRunsContract(getStore));
     describe('groups and memberships', () => groupsContract(getStore));
   });
 }

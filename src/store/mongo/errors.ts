@@ -6,6 +6,9 @@ const UNIQUE_FIELDS: Record<string, string> = {
   emailLower: 'email',
   externalId: 'externalId',
   secretHash: 'secretHash',
+  nameId: 'nameId',
+  claimedEntityId: 'entityId',
+  handle: 'handle',
   _id: 'id',
 };
 

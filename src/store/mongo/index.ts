@@ -1,9 +1,13 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
+import { MongoIdentityProviderRepo } from './idps';
 import { MongoGroupRepo } from './groups';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
+import { MongoReplayCacheRepo } from './replay-cache';
+import { MongoSamlRequestRepo } from './saml-requests';
+import { MongoSamlTestRunRepo } from './saml-test-runs';
 import { MongoSessionRepo } from './sessions';
 import { MongoTeamRepo } from './teams';
 import { MongoScimTokenRepo } from './tokens';
@@ -18,6 +22,10 @@ export class MongoStore implements Store {
   readonly sessions: MongoSessionRepo;
   readonly audit: MongoAuditRepo;
   readonly provisioningLog: MongoProvisioningLogRepo;
+  readonly idps: MongoIdentityProviderRepo;
+  readonly samlRequests: MongoSamlRequestRepo;
+  readonly replayCache: MongoReplayCacheRepo;
+  readonly samlTestRuns: MongoSamlTestRunRepo;
   readonly groups: MongoGroupRepo;
 
   constructor(
@@ -30,6 +38,10 @@ export class MongoStore implements Store {
     this.sessions = new MongoSessionRepo(models);
     this.audit = new MongoAuditRepo(models);
     this.provisioningLog = new MongoProvisioningLogRepo(models);
+    this.idps = new MongoIdentityProviderRepo(connection, models);
+    this.samlRequests = new MongoSamlRequestRepo(models);
+    this.replayCache = new MongoReplayCacheRepo(models);
+    this.samlTestRuns = new MongoSamlTestRunRepo(models);
     this.groups = new MongoGroupRepo(connection, models);
   }
 

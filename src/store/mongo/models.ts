@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { createSamlModels } from './saml-models';
 import type { AuditDoc, EmailDoc, GroupDoc, GroupMemberDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
 const options = { versionKey: false, minimize: false, strict: 'throw' } as const;
@@ -54,7 +55,11 @@ userSchema.index({ teamId: 1, status: 1 });
 userSchema.index({ teamId: 1, updatedAt: 1 });
 userSchema.index({ teamId: 1, createdAt: 1, _id: 1 });
 userSchema.index({ teamId: 1, 'emails.valueLower': 1 });
-userSchema.index({ teamId: 1, idpId: 1, nameId: 1 });
+// findByNameId answers from a unique index: two users can never share (team, IdP, NameID).
+userSchema.index(
+  { teamId: 1, idpId: 1, nameId: 1 },
+  { unique: true, name: 'users_team_idp_name_id_unique', partialFilterExpression: { nameId: { $type: 'string' } } },
+);
 
 const scimTokenSchema = new Schema<ScimTokenDoc>(
   {
@@ -169,6 +174,7 @@ export function createModels(connection: Connection) {
     Lock: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
     Group: connection.model<GroupDoc>('Group', groupSchema, 'groups'),
     GroupMember: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema, 'group_members'),
+    ...createSamlModels(connection),
   };
 }
 

@@ -20,6 +20,15 @@ export const USER_DEPENDENT_COLLECTIONS = [
   userField: string;
 }>;
 
+/** Deletes what hangs off the given user(s) in every dependent collection; call inside the user delete's transaction. */
+export async function deleteUserDependents(models: Models, userIds: string | { $in: string[] }, session: ClientSession): Promise<void> {
+  for (const dependent of USER_DEPENDENT_COLLECTIONS) {
+    // Each model's typed filter differs; the field name comes from the constant list above.
+    const model = models[dependent.model] as unknown as { deleteMany(filter: Record<string, unknown>, options: { session: ClientSession }): Promise<unknown> };
+    await model.deleteMany({ [dependent.userField]: userIds }, { session });
+  }
+}
+
 export class MongoUserRepo implements UserRepo {
   constructor(
     private readonly connection: Connection,
@@ -96,11 +105,7 @@ export class MongoUserRepo implements UserRepo {
   async delete(teamId: string, id: string): Promise<boolean> {
     return this.connection.transaction(async (session) => {
       if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
-      for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        // Each model's typed filter differs; the field name comes from the constant list above.
-        const model = this.models[dependent.model] as unknown as { deleteMany(filter: Record<string, string>, options: { session: ClientSession }): Promise<unknown> };
-        await model.deleteMany({ [dependent.userField]: id }, { session });
-      }
+      await deleteUserDependents(this.models, id, session);
       await this.models.User.deleteOne({ _id: id }, { session });
       return true;
     });

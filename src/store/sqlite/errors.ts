@@ -10,6 +10,12 @@ const UNIQUE_FIELDS: Record<string, string> = {
   'scim_tokens.id': 'id',
   'scim_tokens.secret_hash': 'secretHash',
   'sessions.token_hash': 'tokenHash',
+  'users.team_id, users.idp_id, users.name_id': 'nameId',
+  'identity_providers.id': 'id',
+  'identity_providers.team_id, identity_providers.entity_id': 'entityId',
+  'identity_providers.team_id, identity_providers.handle': 'handle',
+  'saml_requests.id': 'id',
+  'saml_test_runs.id': 'id',
 };
 
 /** Runs `write`, turning a unique-index violation into UniqueConstraintError(field). */

@@ -2,8 +2,12 @@ import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { SqliteGroupRepo } from './groups';
 import { openDatabase, type Db, type SqliteOptions } from './database';
+import { SqliteIdentityProviderRepo } from './idps';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteReplayCacheRepo } from './replay-cache';
+import { SqliteSamlRequestRepo } from './saml-requests';
+import { SqliteSamlTestRunRepo } from './saml-test-runs';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteTeamRepo } from './teams';
 import { SqliteScimTokenRepo } from './tokens';
@@ -20,6 +24,10 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionRepo;
   readonly audit: SqliteAuditRepo;
   readonly provisioningLog: SqliteProvisioningLogRepo;
+  readonly idps: SqliteIdentityProviderRepo;
+  readonly samlRequests: SqliteSamlRequestRepo;
+  readonly replayCache: SqliteReplayCacheRepo;
+  readonly samlTestRuns: SqliteSamlTestRunRepo;
   readonly groups: SqliteGroupRepo;
   private readonly pingStatement;
 
@@ -30,6 +38,10 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
+    this.idps = new SqliteIdentityProviderRepo(db);
+    this.samlRequests = new SqliteSamlRequestRepo(db);
+    this.replayCache = new SqliteReplayCacheRepo(db);
+    this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.groups = new SqliteGroupRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }

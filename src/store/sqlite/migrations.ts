@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { CORE_SCHEMA } from './schema-001-core';
+import { SAML_SCHEMA } from './schema-002-saml';
 import { GROUPS_SCHEMA } from './schema-003-groups';
 
 export interface Migration {
@@ -11,6 +12,7 @@ export interface Migration {
 /** Append new migrations at the end; applied ones are recorded in schema_migrations. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: '001_core', up: CORE_SCHEMA },
+  { id: '002_saml', up: SAML_SCHEMA },
   { id: '003_groups', up: GROUPS_SCHEMA },
 ];
 

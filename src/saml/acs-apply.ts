@@ -1,0 +1,52 @@
+import type { Auditor } from '../accounts/audit';
+import { UniqueConstraintError, VersionConflictError, type AuditActor, type IdentityProvider, type Store, type Team, type User } from '../store/port';
+import { planUser, type UserPlan } from './acs-users';
+import type { SamlAssertion } from './signed-assertion';
+
+const SSO_ACTOR: AuditActor = { type: 'system', id: null, name: 'sso' };
+
+/**
+ * Carries out the ACS's user plan (bind, move, create) and audits it. A concurrent sign-in of the
+ * same person (unique NameID index, user versions) makes the write fail; then the plan is made
+ * again from the store (which now finds the user) — at most twice.
+ */
+export async function applyUserPlan(store: Store, audit: Auditor, team: Team, idp: IdentityProvider, assertion: SamlAssertion, first: UserPlan): Promise<User> {
+  let plan = first;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const user = await applyOnce(store, audit, team, idp, assertion, plan);
+      if (user) return user;
+    } catch (e) {
+      if (attempt >= 2 || !(e instanceof VersionConflictError || e instanceof UniqueConstraintError)) throw e;
+    }
+    if (attempt >= 2) throw new Error('user changed under every retry');
+    plan = await planUser(store, team, idp, assertion);
+  }
+}
+
+/** Null when the user vanished between plan and write. */
+async function applyOnce(store: Store, audit: Auditor, team: Team, idp: IdentityProvider, assertion: SamlAssertion, plan: UserPlan): Promise<User | null> {
+  switch (plan.action) {
+    case 'sign-in':
+      return plan.user;
+    case 'bind':
+    case 'move': {
+      const updated = await store.users.update({ ...plan.user, idpId: idp.id, nameId: assertion.nameId }, plan.user.version);
+      if (!updated) return null;
+      await audit({
+        teamId: team.id,
+        actor: SSO_ACTOR,
+        action: plan.action === 'bind' ? 'sso.user.bound' : 'sso.user.moved',
+        targetType: 'user',
+        targetId: updated.id,
+        details: { idp: idp.id, nameId: assertion.nameId, ...(plan.action === 'move' ? { fromIdp: plan.fromIdpId } : {}) },
+      });
+      return updated;
+    }
+    case 'create': {
+      const created = await store.users.create(plan.user);
+      await audit({ teamId: team.id, actor: SSO_ACTOR, action: 'user.created', targetType: 'user', targetId: created.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: created.handle } });
+      return created;
+    }
+  }
+}

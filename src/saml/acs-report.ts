@@ -1,0 +1,51 @@
+import { nowIso } from '../crypto';
+import type { IdentityProvider } from '../store/port';
+import type { UserPlan } from './acs-users';
+import type { SamlAssertion } from './signed-assertion';
+import type { SsoRefusal } from './sso-refusal';
+import type { CheckResult } from './validate-response';
+
+/** One line of the test report: the validator's checks plus the store-backed ones (idp, replay, request, user). */
+export interface ReportCheck {
+  name: string;
+  passed: boolean;
+  reason: string;
+  label?: string;
+}
+
+export function reportCheck(check: CheckResult): ReportCheck {
+  return { name: check.name, passed: check.passed, reason: check.reason, ...(check.label ? { label: check.label } : {}) };
+}
+
+export function describePlan(plan: UserPlan): string {
+  switch (plan.action) {
+    case 'sign-in':
+      return `user ${plan.user.handle} (${plan.user.id}) is bound to this IdP and NameID: signed in`;
+    case 'bind':
+      return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: bound to this IdP and signed in`;
+    case 'move':
+      return `user ${plan.user.handle} (${plan.user.id}) of the replaced IdP ${plan.fromIdpId}: moved to this IdP and signed in`;
+    case 'create':
+      return `no user has this NameID and the team has no SCIM token: a new member ${plan.user.handle} ("${plan.user.displayName}") is created (just-in-time signup)`;
+  }
+}
+
+/** The "test connection" report: every check with its reason, and what the IdP sent. */
+export function testReport(input: { idp: IdentityProvider | null; checks: ReportCheck[]; assertion: SamlAssertion | null; fingerprint: string | null; plan: UserPlan | null; refusal: SsoRefusal | null }): Record<string, unknown> {
+  const a = input.assertion;
+  const plan = input.plan;
+  return {
+    outcome: input.refusal ? 'failed' : 'passed',
+    label: input.refusal?.label ?? null,
+    message: input.refusal?.message ?? null,
+    received_at: nowIso(),
+    idp: input.idp ? { id: input.idp.id, entity_id: input.idp.entityId } : null,
+    checks: input.checks,
+    nameid: a?.nameId ?? null,
+    nameid_format: a?.nameIdFormat ?? null,
+    attributes: a?.attributes ?? null,
+    conditions: a ? { issuer: a.issuer, audience: a.audience, not_on_or_after: a.notOnOrAfter, in_response_to: a.inResponseTo, session_index: a.sessionIndex, assertion_id: a.assertionId } : null,
+    certificate: input.fingerprint ? { fingerprint_sha256: input.fingerprint } : null,
+    user: plan ? { action: plan.action, id: plan.user.id, handle: plan.user.handle, display_name: plan.user.displayName } : null,
+  };
+}
