@@ -3,13 +3,12 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
-import { errorFormat, errorHandler, jsonBody, notFoundHandler, requestContext } from './http/middleware';
+import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { ssoRoutes } from './saml/sso-routes';
 import { teamSettingsRoutes } from './accounts/team-settings-routes';
-import { groupRoutes } from './scim/group-routes';
-import { provisioningLog } from './scim/provisioning-log';
-import { requireScimToken } from './scim/scim-auth';
+import { provisioningLogRoutes } from './scim/provisioning-log-routes';
+import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 import { createWeb } from './web/web-routes';
@@ -34,20 +33,14 @@ export function createApp(services: Services): express.Express {
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store }));
+  // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.
+  const scim = scimRoutes(services);
+  app.use('/scim/v2', scim);
+  app.use('/scim', scim);
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
-  // SCIM Groups, until the SCIM router (src/scim/routes.ts) mounts them with Users under /scim/v2 and /scim.
-  const scimGroups = [
-    errorFormat('scim'),
-    requireScimToken(services.scimTokens),
-    provisioningLog(services.store),
-    // 10,000 member references in one request fit well inside 5 MB.
-    ...jsonBody('5mb'),
-    groupRoutes({ config: services.config, groups: services.groups }),
-  ];
-  app.use('/scim/v2/Groups', ...scimGroups);
-  app.use('/scim/Groups', ...scimGroups);
 
   app.use(web.router);
 

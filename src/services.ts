@@ -12,6 +12,7 @@ import { SsoService } from './saml/sso-service';
 import { TeamSettingsService } from './accounts/team-settings';
 import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
+import { ScimUserService } from './scim/user-service';
 import type { GroupOfUser, Store } from './store/port';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
@@ -22,6 +23,7 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  scimUsers: ScimUserService;
   idps: IdentityProviderService;
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
@@ -42,6 +44,7 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const accounts = new AccountService(store, config, audit);
   const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
+  const scimUsers = new ScimUserService(store, audit, config);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
@@ -49,5 +52,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const groups = new GroupService(store, audit);
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
-  return { config, store, logger, audit, accounts, scimTokens, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
+  return { config, store, logger, audit, accounts, scimTokens, scimUsers, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
 }
