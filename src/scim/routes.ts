@@ -24,7 +24,7 @@ export function scimRoutes(services: Services): Router {
   router.use(provisioningLog(services.store));
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
-  router.use('/Users', userRoutes(services.scimUsers));
+  router.use('/Users', userRoutes(services.scimUsers, services.groupsOfUser));
   router.use('/Groups', groupRoutes({ config: services.config, groups: services.groups }));
 
   router.use((req, _res, next) => {

@@ -253,6 +253,22 @@ describe('SCIM /Groups', () => {
     });
   });
 
+  describe('through /Users', () => {
+    test('When a user is read through /Users/{id}, then its read-only groups list the groups it is in', async () => {
+      const id = await newGroup('Visible On User', [people[3]!]);
+      const r = await scim('GET', `/Users/${people[3]!.id}`);
+      expect(r.status).toBe(200);
+      expect(r.body.groups).toEqual(expect.arrayContaining([{ value: id, display: 'Visible On User', $ref: `${server.url}/scim/v2/Groups/${id}`, type: 'direct' }]));
+    });
+
+    test('When a user is deleted through DELETE /Users/{id}, then it leaves every group', async () => {
+      const leaving = await server.services.store.users.create(newUser(acme.teamId, { displayName: 'Deleted Via Scim' }));
+      const id = await newGroup('Deleted Member Group', [leaving, people[0]!]);
+      expect((await scim('DELETE', `/Users/${leaving.id}`)).status).toBe(204);
+      expect(await memberIds(id)).toEqual(ids(people[0]!));
+    });
+  });
+
   describe('team isolation', () => {
     test("When Globex's token adds Acme's user, then 400 invalidValue and nothing is written", async () => {
       const create = await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Poach', members: [ref(people[0]!)] }, globexToken);
