@@ -1,7 +1,10 @@
+import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
+import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
+import { createMailer, type Mailer } from './mail/mailer';
 import { IdentityProviderService } from './saml/idp-service';
 import { isUuid } from './saml/uuid';
 import { MetadataRefresher } from './saml/metadata-refresh';
@@ -23,7 +26,10 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  mailer: Mailer;
+  invitations: InvitationService;
   scimUsers: ScimUserService;
+  provisioningLog: ProvisioningLogWriter;
   idps: IdentityProviderService;
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
@@ -44,7 +50,9 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const accounts = new AccountService(store, config, audit);
   const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
-  const scimUsers = new ScimUserService(store, audit, config);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const invitations = new InvitationService(store, config, mailer, audit, logger);
+  const scimUsers = new ScimUserService(store, audit, config, invitations);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
@@ -52,5 +60,6 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const groups = new GroupService(store, audit);
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
-  return { config, store, logger, audit, accounts, scimTokens, scimUsers, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
+  const provisioningLog = new ProvisioningLogWriter(store, logger);
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
 }

@@ -370,6 +370,10 @@ export interface Invitation {
   lastSendError: string | null;
 }
 
+/**
+ * "Open" below means neither accepted nor voided; an open invitation may still have expired
+ * (callers compare expiresAt), so an admin can see that a link ran out and re-send it.
+ */
 export interface InvitationRepo {
   /** Voids the user's other open invitations in the same transaction. */
   create(invitation: Invitation): Promise<void>;
@@ -458,6 +462,8 @@ export interface AuditRepo {
 
 export interface ProvisioningLogRepo {
   append(entry: Omit<ProvisioningLogEntry, 'id'>): Promise<void>;
+  /** Several entries in one transaction (the writer batches them). */
+  appendMany(entries: Omit<ProvisioningLogEntry, 'id'>[]): Promise<void>;
   /** Newest first. */
   list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]>;
   /** Keeps only the newest `keep` entries of the team. */
@@ -477,6 +483,7 @@ export interface Store {
   replayCache: ReplayCacheRepo;
   samlTestRuns: SamlTestRunRepo;
   groups: GroupRepo;
+  invitations: InvitationRepo;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import type { Store } from '../../src/store/port';
 import { groupsContract } from './sections/groups.contract';
+import { invitationsContract } from './sections/invitations.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
 import { identityProvidersContract, replayCacheContract, samlRequestsContract, samlTestRunsContract } from './sections/saml.contract';
 import { sessionsContract } from './sections/sessions.contract';
@@ -49,5 +50,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('SAML replay cache', () => replayCacheContract(getStore));
     describe('SAML test runs', () => samlTestRunsContract(getStore));
     describe('groups and memberships', () => groupsContract(getStore));
+    describe('invitations', () => invitationsContract(getStore));
   });
 }

@@ -3,6 +3,7 @@ import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
 import { MongoIdentityProviderRepo } from './idps';
 import { MongoGroupRepo } from './groups';
+import { MongoInvitationRepo } from './invitations';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
 import { MongoReplayCacheRepo } from './replay-cache';
@@ -27,6 +28,7 @@ export class MongoStore implements Store {
   readonly replayCache: MongoReplayCacheRepo;
   readonly samlTestRuns: MongoSamlTestRunRepo;
   readonly groups: MongoGroupRepo;
+  readonly invitations: MongoInvitationRepo;
 
   constructor(
     private readonly connection: Connection,
@@ -43,6 +45,7 @@ export class MongoStore implements Store {
     this.replayCache = new MongoReplayCacheRepo(models);
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
     this.groups = new MongoGroupRepo(connection, models);
+    this.invitations = new MongoInvitationRepo(connection, models);
   }
 
   async ping(): Promise<void> {

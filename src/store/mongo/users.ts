@@ -15,6 +15,7 @@ import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
 export const USER_DEPENDENT_COLLECTIONS = [
   { model: 'Session', userField: 'userId' },
   { model: 'GroupMember', userField: 'userId' },
+  { model: 'Invitation', userField: 'userId' },
 ] as const satisfies ReadonlyArray<{
   model: keyof Models;
   userField: string;

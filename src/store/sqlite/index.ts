@@ -3,6 +3,7 @@ import { SqliteAuditRepo } from './audit';
 import { SqliteGroupRepo } from './groups';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { SqliteIdentityProviderRepo } from './idps';
+import { SqliteInvitationRepo } from './invitations';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
 import { SqliteReplayCacheRepo } from './replay-cache';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly replayCache: SqliteReplayCacheRepo;
   readonly samlTestRuns: SqliteSamlTestRunRepo;
   readonly groups: SqliteGroupRepo;
+  readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
     this.replayCache = new SqliteReplayCacheRepo(db);
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.groups = new SqliteGroupRepo(db);
+    this.invitations = new SqliteInvitationRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 

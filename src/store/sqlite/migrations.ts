@@ -2,6 +2,7 @@ import type { Db } from './database';
 import { CORE_SCHEMA } from './schema-001-core';
 import { SAML_SCHEMA } from './schema-002-saml';
 import { GROUPS_SCHEMA } from './schema-003-groups';
+import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '001_core', up: CORE_SCHEMA },
   { id: '002_saml', up: SAML_SCHEMA },
   { id: '003_groups', up: GROUPS_SCHEMA },
+  { id: '004_invitations', up: INVITATIONS_SCHEMA },
 ];
 
 /**

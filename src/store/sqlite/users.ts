@@ -17,6 +17,7 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
   { table: 'user_emails', userColumn: 'user_id' },
   { table: 'sessions', userColumn: 'user_id' },
   { table: 'group_members', userColumn: 'user_id' },
+  { table: 'invitations', userColumn: 'user_id' },
 ];
 
 const INSERT_USER = `INSERT INTO users (id, team_id, handle, email, email_lower, display_name, role, status, managed_by,
