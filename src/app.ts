@@ -8,6 +8,7 @@ import { errorFormat, errorHandler, notFoundHandler, requestContext } from './ht
 import { idpRoutes } from './saml/idp-routes';
 import { openApiRoutes } from './openapi/routes';
 import { ssoRoutes } from './saml/sso-routes';
+import { teamSettingsRoutes } from './accounts/team-settings-routes';
 import { provisioningLogRoutes } from './scim/provisioning-log-routes';
 import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
@@ -43,6 +44,7 @@ export function createApp(services: Services): express.Express {
   app.use('/scim', scim);
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
+  app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
 
   app.use(web.router);
 

@@ -5,7 +5,7 @@
  * Pages (/admin/*, /login, /me, /assets…) are not part of the API and are not listed.
  */
 import { schemas } from './schemas';
-import { invitationPaths, provisioningLogPaths } from './account-paths';
+import { invitationPaths, provisioningLogPaths, teamSettingsPaths } from './account-paths';
 import { scimPaths } from './scim-paths';
 
 type Json = Record<string, unknown>;
@@ -232,6 +232,7 @@ export function openApiDocument(): Json {
           responses: { 200: json(ref('AccessToken')), 403: error('invalid-session') },
         },
       },
+      ...teamSettingsPaths(),
       ...provisioningLogPaths(),
       ...invitationPaths(),
       ...scimPaths(),

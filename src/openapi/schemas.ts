@@ -172,7 +172,13 @@ export const schemas: Record<string, Schema> = {
       },
     },
   },
-  TeamSettings: { type: 'object', properties: { group_managed_roles: { type: 'boolean' } }, additionalProperties: true },
+  TeamSettings: {
+    type: 'object',
+    properties: {
+      group_managed_roles: { type: 'boolean', description: "membership in the team's role groups sets users' roles" },
+      role_groups: { type: 'array', readOnly: true, items: { type: 'object', properties: { id: str, display_name: str, role: { enum: ['owner', 'admin', 'member'] } } } },
+    },
+  },
   Invitation: {
     type: 'object',
     description: "A pending user's open invitation (the link itself is only in the mail)",

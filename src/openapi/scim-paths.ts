@@ -97,5 +97,5 @@ export function scimDiscoveryPaths(): Record<string, Json> {
 
 /** The SCIM paths whose routes exist on this branch. */
 export function scimPaths(): Record<string, unknown> {
-  return { ...scimDiscoveryPaths(), ...scimUserPaths() };
+  return { ...scimDiscoveryPaths(), ...scimUserPaths(), ...scimGroupPaths() };
 }
