@@ -35,6 +35,7 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
   let acme: TestTeam;
   let scimToken: string;
   let idpId: string;
+  let salesId: string;
   let env: Record<string, string>;
   const targetDir = () => path.join(dir, 'target');
   const targetFile = () => path.join(targetDir(), 'gatehouse.db');
@@ -52,6 +53,12 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
       json: { userName: 'jane.doe', externalId: 'jane@acme.test', displayName: 'Jane Doe', emails: [{ value: 'Jane@Acme.test', type: 'work', primary: true }] },
     });
     expect(jane.status).toBe(201);
+    const sales = await call(source.url, 'POST', '/scim/v2/Groups', {
+      token: scimToken,
+      json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales', members: [{ value: jane.body.id }, { value: acme.ownerId }] },
+    });
+    expect(sales.status).toBe(201);
+    salesId = sales.body.id;
     // A second team connects an IdP and a person signs in just in time (no SCIM token there).
     const initech = await createTeam(source, 'Initech');
     const idp = TestIdp.create({ entityId: 'https://idp.initech.test/metadata' });
@@ -77,6 +84,8 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     expect(byKind.users).toEqual({ kind: 'users', source: 5, copied: 5, verified: 5, target: 5 }); // 3 owners, Jane, Milton
     expect(byKind.scimTokens).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.identityProviders).toMatchObject({ source: 1, verified: 1, target: 1 });
+    expect(byKind.groups).toEqual({ kind: 'groups', source: 1, copied: 1, verified: 1, target: 1 });
+    expect(byKind.memberships).toEqual({ kind: 'memberships', source: 2, copied: 2, verified: 2, target: 2 });
     // Invitations (004_invitations) are copied like the rest: Jane, provisioned with an email, got one.
     expect(byKind.invitations).toMatchObject({ kind: 'invitations' });
     expect(byKind.invitations.source).toBeGreaterThan(0);
@@ -99,6 +108,11 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
       const byEmail = await call(copy.url, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('emails.value eq "jane@acme.test"')}`, { token: scimToken });
       expect(byEmail.status).toBe(200);
       expect(byEmail.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['jane.doe']);
+      // The group answers the same on the copy, members in the same order.
+      const [groupOnSource, groupOnCopy] = await Promise.all([source, copy].map((s) => call(s.url, 'GET', `/scim/v2/Groups/${salesId}`, { token: scimToken })));
+      expect(groupOnCopy.status).toBe(200);
+      expect(groupOnCopy.body.members.map((m: { value: string }) => m.value)).toEqual(groupOnSource.body.members.map((m: { value: string }) => m.value));
+      expect(groupOnCopy.body.meta.version).toBe(groupOnSource.body.meta.version);
       const milton = await copy.services.store.users.findByHandle('milton');
       expect(milton).toEqual(await source.services.store.users.findByHandle('milton'));
       const audit = await copy.services.store.audit.list({ teamId: acme.teamId, limit: 100 });
