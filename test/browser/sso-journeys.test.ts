@@ -97,6 +97,7 @@ describe('SSO in the browser', () => {
 
   test('Journey 1b: "Test sign-in" runs a sign-in at the IdP in test mode and the report shows each check, the NameID and attributes', async () => {
     await page.goto(`${server.url}/admin/sso`);
+    await screenshot(page, 'sso-list');
     await page.getByRole('button', { name: 'Test sign-in with Acme IdP' }).click();
     await page.waitForURL(/\/tests\/[0-9a-f-]{36}$/);
     await expectText(page, 'Sign in at your identity provider');
