@@ -69,6 +69,7 @@ describe('SSO in the browser', () => {
       ['sp-acs-url', `${server.url}/sso/finalize-login/${acme.teamId}`],
     ] as const) expect((await page.locator(`#${id}`).textContent())!.trim()).toBe(value);
     await screenshot(page, 'sso-connection');
+    await screenshot(page, 'sso-connection-phone', { mobile: true });
 
     await page.getByRole('button', { name: 'Copy the login code' }).click();
     await page.getByRole('button', { name: 'Copy the login code' }).filter({ hasText: 'Copied' }).waitFor({ timeout: 5000 });
