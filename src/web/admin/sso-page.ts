@@ -177,7 +177,7 @@ export const ssoSection: AdminSection = {
       try {
         settings.handle = checkHandle(read.input.handle);
         if (replacing) settings.replaces = replacing.id;
-        const created = await idps.create(team.id, read.source!, settings, actorOf(user));
+        const created = await createKeepingName(team.id, read.source!, settings, replacing, actorOf(user));
         const warnings = 'warnings' in created && Array.isArray(created.warnings) ? ` Note: ${created.warnings.join(' ')}` : '';
         const done = replacing
           ? `Connected the new metadata for ${idpName(created)}. People of the old connection move over the next time they sign in; the old login code keeps working until you delete it.`
@@ -187,6 +187,22 @@ export const ssoSection: AdminSection = {
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         await fail(describeConnectError(err, read.field), err.status);
+      }
+    };
+
+    /**
+     * A replacement usually keeps the old connection's name, but names are unique per team: the old
+     * one is renamed "<name> replaced" first, and gets its name back if the new one cannot be made.
+     */
+    const createKeepingName = async (teamId: string, source: MetadataSource, settings: IdpSettings & { replaces?: string }, replacing: IdpView | null, actor: AuditActor) => {
+      const sameName = replacing?.handle && settings.handle && replacing.handle.toLowerCase() === settings.handle.toLowerCase();
+      if (!replacing || !sameName) return idps.create(teamId, source, settings, actor);
+      await idps.update(teamId, replacing.id, null, { handle: `${replacing.handle!.slice(0, 55)} replaced` }, actor);
+      try {
+        return await idps.create(teamId, source, settings, actor);
+      } catch (err) {
+        await idps.update(teamId, replacing.id, null, { handle: replacing.handle }, actor).catch(() => undefined);
+        throw err;
       }
     };
 

@@ -127,6 +127,18 @@ describe('Customization → SSO page', () => {
     expect(again.location).toBe(`/admin/sso/${fresh.id}`);
   });
 
+  test('When the replacement keeps the same name, then the old connection is renamed "… replaced" and the new one takes the name', async () => {
+    const current = (await idpsOf()).find((i) => !i.replacedById)!;
+    const next = TestIdp.create({ entityId: idp.entityId });
+    await admin.get(`/admin/sso/${current.id}/replace`);
+    const res = await admin.upload(`/admin/sso/${current.id}/replace`, { metadata: metadata(next), handle: current.handle! });
+    expect(res.status).toBe(303);
+    const all = await idpsOf();
+    const newest = all.find((i) => i.replacesId === current.id)!;
+    expect(newest.handle).toBe(current.handle);
+    expect(all.find((i) => i.id === current.id)!.handle).toBe(`${current.handle} replaced`);
+  });
+
   test('When the admin starts "Test sign-in" and someone signs in at the IdP, then the report page shows each check with its reason, the NameID, format, attributes, conditions and certificate', async () => {
     const current = (await idpsOf()).find((i) => !i.replacedById)!;
     const rotated = TestIdp.create({ entityId: idp.entityId });
