@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { answer, IDP_SSO_URL, signInThrough, startLogin } from '../../support/sso';
@@ -235,5 +236,51 @@ describe('Customization → SSO page', () => {
     const res = await admin.upload('/admin/sso/connections', { metadata: evil.metadataXml({ ssoUrl: IDP_SSO_URL }).replace('entityID="https://evil.test/<script>alert(1)</script>"', 'entityID="https://evil.test/&lt;script&gt;alert(1)&lt;/script&gt;"') });
     const page = res.location ? await admin.get(res.location) : res;
     expect(page.html).not.toContain('<script>alert(1)</script>');
+  });
+});
+
+describe('Customization → SSO page with a metadata URL', () => {
+  let server: TestServer;
+  let acme: TestTeam;
+  let admin: PageClient;
+  let metadataHost: Server;
+  let metadataUrl = '';
+  const idp = TestIdp.create({ entityId: 'https://url-idp.test/metadata' });
+  beforeAll(async () => {
+    // Local development mode: http:// and loopback metadata URLs are allowed.
+    server = await startTestServer({ LOGIN_RATE_LIMIT: '100', ALLOW_INSECURE_METADATA_URLS: 'true' });
+    acme = await createTeam(server, 'Acme');
+    admin = new PageClient(server.url);
+    await admin.signIn(acme.email, acme.password);
+    metadataHost = createServer((req, res) => {
+      if (req.url === '/metadata.xml') res.writeHead(200, { 'content-type': 'application/xml' }).end(idp.metadataXml({ ssoUrl: IDP_SSO_URL }));
+      else res.writeHead(404).end('no');
+    });
+    await new Promise<void>((resolve) => metadataHost.listen(0, '127.0.0.1', resolve));
+    metadataUrl = `http://127.0.0.1:${(metadataHost.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => metadataHost.close(() => resolve()));
+    await server.close();
+  });
+
+  test('When an admin gives a metadata URL, then Gatehouse fetches it, connects, and the page says where the metadata comes from', async () => {
+    await admin.get('/admin/sso');
+    const res = await admin.upload('/admin/sso/connections', { metadata_url: `${metadataUrl}/metadata.xml` });
+    expect(res.status).toBe(303);
+    const [created] = await server.services.store.idps.list(acme.teamId);
+    expect(created).toMatchObject({ entityId: idp.entityId, metadataUrl: `${metadataUrl}/metadata.xml` });
+    expect(visibleText((await admin.get(res.location!)).html)).toContain(`fetched from ${metadataUrl}/metadata.xml , last refreshed`);
+  });
+
+  test('When the URL answers 404, then the Metadata URL field says so and how to fix it', async () => {
+    await admin.get('/admin/sso');
+    const res = await admin.upload('/admin/sso/connections', { metadata_url: `${metadataUrl}/nothing.xml` });
+    expect(res.status).toBe(400);
+    expect(res.html).toMatch(/id="metadata_url"[^>]*aria-invalid="true"/);
+    const text = visibleText(res.html);
+    expect(text).toContain('Field: Metadata URL');
+    expect(text).toContain('metadata-url-status');
+    expect(res.html).toContain(`value="${metadataUrl}/nothing.xml"`);
   });
 });
