@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { createTeam, type TestTeam } from '../support/fixtures';
+import { call } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestIdp } from '../support/test-idp';
 import { launchChromium, type Browser } from './support/chromium';
@@ -23,6 +24,7 @@ describe('SSO in the browser', () => {
   let idp: TestIdpServer;
   let cspViolations: string[];
   let loginCode = '';
+  let scimToken = '';
   beforeAll(async () => {
     server = await startTestServer({ LOGIN_RATE_LIMIT: '100' });
     acme = await createTeam(server, 'Acme');
@@ -118,12 +120,12 @@ describe('SSO in the browser', () => {
     expect(await server.services.store.users.findByNameId(acme.teamId, connection.id, 'test.user@acme.test')).toBeNull();
   });
 
-  test('Journey 2: a SCIM client provisions a person, who types the login code, signs in at the IdP and sees their name', async () => {
+  test('Journey 2: a SCIM client provisions a person over HTTP (POST /scim/v2/Users), who types the login code, signs in at the IdP and sees their name', async () => {
     const connection = (await server.services.store.idps.list(acme.teamId))[0]!;
     // With a SCIM token the team takes only provisioned people (no self-signup).
-    await server.services.scimTokens.create(acme.teamId, { description: 'Acme IdP provisioning' }, { type: 'operator', id: null, name: 'test' });
+    scimToken = (await server.services.scimTokens.create(acme.teamId, { description: 'Acme IdP provisioning' }, { type: 'operator', id: null, name: 'test' })).token;
     const nameId = 'dorothy.vaughan@acme.test';
-    await provision(server, acme.teamId, { displayName: 'Dorothy Vaughan', handle: 'dvaughan', externalId: nameId, status: 'active' });
+    await provision(server, scimToken, { displayName: 'Dorothy Vaughan', handle: 'dvaughan', externalId: nameId, active: true });
     idp.next = { nameId, attributes: { displayName: 'Dorothy Vaughan' } };
 
     const person = await people.context.newPage();
@@ -146,7 +148,7 @@ describe('SSO in the browser', () => {
 
   test('Journey 3: a suspended person gets the error page; a wrong code gets a message', async () => {
     const nameId = 'suspended.sam@acme.test';
-    await provision(server, acme.teamId, { displayName: 'Suspended Sam', handle: 'ssam', externalId: nameId, status: 'suspended' });
+    await provision(server, scimToken, { displayName: 'Suspended Sam', handle: 'ssam', externalId: nameId, active: false });
     idp.next = { nameId };
     const person = await people.context.newPage();
     await person.goto(`${server.url}/login`);
@@ -189,13 +191,19 @@ describe('SSO in the browser', () => {
   });
 });
 
-/** A person as a SCIM client creates them (POST /Users): managed by SCIM, externalId = the NameID the IdP sends. */
-async function provision(server: TestServer, teamId: string, input: { displayName: string; handle: string; externalId: string; status: 'active' | 'suspended' }) {
-  return server.services.store.users.create({
-    id: randomUUID(), teamId, handle: input.handle, email: null, displayName: input.displayName, role: 'member', status: input.status, managedBy: 'scim',
-    externalId: input.externalId, passwordHash: null, idpId: null, nameId: null,
-    scim: { userName: input.handle, externalId: input.externalId, emails: [{ value: input.externalId, primary: true, type: 'work' }], active: input.status === 'active' },
+/** A SCIM client (Entra ID, Okta…) provisions a person over HTTP: POST /scim/v2/Users, externalId = the NameID the IdP will send. */
+async function provision(server: TestServer, scimToken: string, input: { displayName: string; handle: string; externalId: string; active: boolean }) {
+  const res = await call(server.url, 'POST', '/scim/v2/Users', {
+    token: scimToken,
+    headers: { 'content-type': 'application/scim+json' },
+    json: {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: input.handle, externalId: input.externalId, displayName: input.displayName, active: input.active,
+      emails: [{ value: input.externalId, type: 'work', primary: true }],
+    },
   });
+  if (res.status !== 201) throw new Error(`POST /Users failed: ${res.status} ${res.text}`);
+  return res.body as { id: string };
 }
 
 async function expectText(page: Page, text: string): Promise<void> {
