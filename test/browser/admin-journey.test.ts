@@ -100,6 +100,13 @@ describe('An admin in the browser', () => {
     await screenshot(page, 'provisioning-log');
   });
 
+  test('When the admin resends an invitation to a pending person, then People says where it went', async () => {
+    await page.goto(`${server.url}/admin/people`);
+    await page.getByRole('button', { name: 'Resend invitation to Linus Pending' }).click();
+    await expectText(page, 'Sent a new invitation to linus@acme.example.');
+    await screenshot(page, 'people-invitation-resent');
+  });
+
   test('When the admin signs out, then team management asks for sign-in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${server.url}/admin/login`);
