@@ -4,6 +4,7 @@ import { errorFormat, type HtmlErrorRenderer } from '../http/middleware';
 import { MAX_METADATA_BYTES } from '../saml/idp-metadata';
 import type { Services } from '../services';
 import { auditSection } from './admin/audit-page';
+import { groupsSection } from './admin/groups-page';
 import { peopleSection } from './admin/people-page';
 import { provisioningSection } from './admin/provisioning-page';
 import { scimSection } from './admin/scim-page';
@@ -32,7 +33,7 @@ export interface Web {
   renderError: HtmlErrorRenderer;
 }
 
-export const BUILT_IN_ADMIN_SECTIONS: AdminSection[] = [peopleSection, ssoSection, scimSection, auditSection, provisioningSection];
+export const BUILT_IN_ADMIN_SECTIONS: AdminSection[] = [peopleSection, groupsSection, ssoSection, scimSection, auditSection, provisioningSection];
 
 /** Uploaded IdP metadata is at most 1 MB; the form's other fields and multipart framing add a little. */
 const MULTIPART_LIMIT = MAX_METADATA_BYTES + 64 * 1024;
