@@ -91,11 +91,11 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
     const query = fc.record(
       {
         filter: filterString,
-        sortBy: fc.oneof(fc.constantFrom('userName', 'name.familyName', 'meta.created', 'emails', 'x'), fc.string({ maxLength: 10 })),
-        sortOrder: fc.oneof(fc.constantFrom('ascending', 'descending'), fc.string({ maxLength: 5 })),
-        startIndex: fc.oneof(fc.integer({ min: -5, max: 10 }).map(String), fc.string({ maxLength: 5 })),
-        count: fc.oneof(fc.integer({ min: -5, max: 2000 }).map(String), fc.string({ maxLength: 5 })),
-        attributes: fc.oneof(fc.constantFrom('userName', 'emails.value,name', 'members'), fc.string({ maxLength: 15 })),
+        sortBy: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('userName', 'name.familyName', 'meta.created', 'emails', 'x') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }),
+        sortOrder: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('ascending', 'descending') }, { weight: 1, arbitrary: fc.string({ maxLength: 5 }) }),
+        startIndex: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -5, max: 10 }).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 5 }) }),
+        count: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -5, max: 2000 }).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 5 }) }),
+        attributes: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('userName', 'emails.value,name', 'members') }, { weight: 1, arbitrary: fc.string({ maxLength: 15 }) }),
       },
       { requiredKeys: ['filter'] },
     );

@@ -98,30 +98,35 @@ const userAttr = fc.constantFrom(
   `${ENTERPRISE}:manager`, `${ENTERPRISE}:employeeNumber`, `${ENTERPRISE}:manager.value`, 'urn:wire:scim:schemas:profile:1.0:richInfo',
 );
 
-/** Plausible but mutated User bodies: right schema, each attribute a random type. */
+/** One attribute of a User with a random (often wrong) value. */
+const userMutation: fc.Arbitrary<[string, unknown]> = fc.oneof(
+  fc.tuple(fc.constant('schemas'), fc.oneof(fc.constant([USER_SCHEMA, ENTERPRISE]), fc.constant([]), anyJson)),
+  fc.tuple(fc.constant('userName'), fc.oneof(fc.stringMatching(/^[a-z0-9._-]{1,20}$/), weirdStrings, anyJson)),
+  fc.tuple(fc.constant('externalId'), fc.oneof(fc.emailAddress(), weirdStrings, anyJson)),
+  fc.tuple(fc.constant('displayName'), fc.oneof(weirdStrings, anyJson)),
+  fc.tuple(fc.constant('active'), fc.oneof(fc.boolean(), fc.constantFrom('true', 'False', 1, null))),
+  fc.tuple(fc.constant('emails'), fc.oneof(fc.array(fc.record({ value: fc.oneof(fc.emailAddress(), weirdStrings), primary: fc.oneof(fc.boolean(), anyJson), type: fc.oneof(fc.constantFrom('work', 'home'), weirdStrings) }, { requiredKeys: [] }), { maxLength: 3 }), anyJson)),
+  fc.tuple(fc.constant('name'), fc.oneof(fc.record({ givenName: weirdStrings, familyName: weirdStrings, formatted: weirdStrings }, { requiredKeys: [] }), anyJson)),
+  fc.tuple(fc.constant(ENTERPRISE), fc.oneof(fc.record({ employeeNumber: weirdStrings, manager: fc.oneof(fc.record({ value: weirdStrings }), anyJson) }, { requiredKeys: [] }), anyJson)),
+  fc.tuple(fc.constantFrom('id', 'meta', 'groups', 'password', 'title', 'phoneNumbers', 'addresses', 'roles', 'x509Certificates', 'urn:wire:scim:schemas:profile:1.0', 'unknownAttribute'), anyJson),
+);
+
+/** A valid User body (unique userName) with 0–2 attributes mutated, or any JSON at all. */
 export const userBody: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: anyJson },
   {
-    weight: 4,
-    arbitrary: fc
-      .record(
-        {
-          schemas: fc.oneof(fc.constant([USER_SCHEMA]), fc.constant([USER_SCHEMA, ENTERPRISE]), anyJson),
-          userName: fc.oneof(fc.stringMatching(/^[a-z0-9._-]{1,20}$/), weirdStrings, anyJson),
-          externalId: fc.oneof(fc.emailAddress(), weirdStrings, anyJson),
-          displayName: fc.oneof(weirdStrings, anyJson),
-          active: fc.oneof(fc.boolean(), fc.constantFrom('true', 'False', 1, null)),
-          emails: fc.oneof(fc.array(fc.record({ value: fc.oneof(fc.emailAddress(), weirdStrings), primary: fc.oneof(fc.boolean(), anyJson), type: fc.oneof(fc.constantFrom('work', 'home'), weirdStrings) }, { requiredKeys: [] }), { maxLength: 3 }), anyJson),
-          name: fc.oneof(fc.record({ givenName: weirdStrings, familyName: weirdStrings, formatted: weirdStrings }, { requiredKeys: [] }), anyJson),
-          [ENTERPRISE]: fc.oneof(fc.record({ employeeNumber: weirdStrings, manager: fc.oneof(fc.record({ value: weirdStrings }), anyJson) }, { requiredKeys: [] }), anyJson),
-          id: weirdStrings,
-          meta: anyJson,
-          groups: anyJson,
-          password: weirdStrings,
-        },
-        { requiredKeys: [] },
-      )
-      .map((r) => r as unknown),
+    weight: 5,
+    arbitrary: fc.tuple(fc.stringMatching(/^[a-z0-9]{6,12}$/), fc.array(userMutation, { maxLength: 2 })).map(([suffix, mutations]) => {
+      const body: Record<string, unknown> = {
+        schemas: [USER_SCHEMA],
+        userName: `fz.${suffix}`,
+        externalId: `fz.${suffix}@fuzz.test`,
+        displayName: `Fuzz ${suffix}`,
+        emails: [{ value: `fz.${suffix}@fuzz.test`, type: 'work', primary: true }],
+      };
+      for (const [key, value] of mutations) body[key] = value;
+      return body;
+    }),
   },
 );
 
@@ -142,18 +147,35 @@ export const groupBody: fc.Arbitrary<unknown> = fc.oneof(
   },
 );
 
-const compareOp = fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Eq', 'xx');
+const compareOp = fc.oneof({ weight: 9, arbitrary: fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Eq') }, { weight: 1, arbitrary: fc.constantFrom('xx', '==', '') });
 const filterValue = fc.oneof(
   fc.string().map((s) => JSON.stringify(s)),
   fc.constantFrom('true', 'false', 'null', '1', '-1.5e3', '"2026-01-01T00:00:00Z"', '"', '"\\"', "'x'", '"\\u0000"'),
 );
-const filterAttr = fc.oneof(userAttr, fc.constantFrom('members', 'members.value', 'displayName', 'emails[type eq "work"].value', 'meta.lastModified', 'x.y.z', ''), fc.string({ maxLength: 10 }));
+const filterAttr = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('userName', 'displayName', 'externalId', 'active', 'title', 'name.givenName', 'name.familyName', 'emails', 'emails.value', 'emails.type', 'meta.created', 'meta.lastModified', 'id', `${ENTERPRISE}:employeeNumber`) },
+  { weight: 1, arbitrary: userAttr },
+  { weight: 1, arbitrary: fc.constantFrom('members', 'members.value', 'displayName', 'emails[type eq "work"].value', 'meta.lastModified', 'x.y.z', '') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+);
 
-/** Filters from the RFC 7644 grammar (most well-formed, some broken), plus arbitrary strings. */
+/** Filters a real IdP sends, well-typed (these must mostly answer 200). */
+const validComparison = fc.oneof(
+  fc.tuple(fc.constantFrom('userName', 'displayName', 'externalId', 'title', 'name.familyName', 'emails.value', 'emails.type', `${ENTERPRISE}:employeeNumber`), fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'le'), fc.string({ maxLength: 12 })).map(([a, o, v]) => `${a} ${o} ${JSON.stringify(v)}`),
+  fc.boolean().map((b) => `active eq ${b}`),
+  fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => `meta.lastModified gt "${d.toISOString()}"`),
+  fc.constantFrom('emails[type eq "work" and value co "@"]', 'emails[primary eq true]', 'title pr', 'userName pr'),
+);
+const validFilter = fc.tuple(validComparison, fc.array(fc.tuple(fc.constantFrom('and', 'or'), validComparison, fc.boolean()), { maxLength: 2 })).map(([first, rest]) =>
+  rest.reduce((acc, [op, c, negate]) => `${acc} ${op} ${negate ? `not (${c})` : c}`, first),
+);
+
+/** Filters from the RFC 7644 grammar (well-typed, then random and often broken), plus arbitrary strings. */
 export const filterString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
+  { weight: 5, arbitrary: validFilter },
   {
-    weight: 4,
+    weight: 6,
     arbitrary: fc.letrec<{ f: string }>((tie) => ({
       f: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
@@ -161,6 +183,7 @@ export const filterString: fc.Arbitrary<string> = fc.oneof(
         filterAttr.map((a) => `${a} pr`),
         fc.tuple(tie('f'), fc.constantFrom('and', 'or', 'AND', 'xor'), tie('f')).map(([l, o, r]) => `${l} ${o} ${r}`),
         tie('f').map((f) => `not (${f})`),
+        tie('f').map((f) => `(${f})`),
         tie('f').map((f) => `(${f}`),
         fc.tuple(filterAttr, tie('f')).map(([a, f]) => `${a}[${f}]`),
       ),
@@ -175,10 +198,21 @@ const patchPath = fc.oneof(
   fc.string({ maxLength: 30 }),
 );
 
+/** PATCH operations a real IdP sends (Entra, Okta shapes), with values of the right type. */
+const plausibleOperation: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({ op: fc.constantFrom('replace', 'Replace', 'add'), path: fc.constantFrom('displayName', 'title', 'name.givenName', 'name.familyName', 'nickName', 'preferredLanguage', `${ENTERPRISE}:employeeNumber`), value: fc.string({ minLength: 1, maxLength: 20 }) }),
+  fc.record({ op: fc.constantFrom('replace', 'Replace'), path: fc.constant('active'), value: fc.oneof(fc.boolean(), fc.constantFrom('True', 'false')) }),
+  fc.record({ op: fc.constantFrom('replace', 'add'), path: fc.constant('emails[type eq "work"].value'), value: fc.emailAddress() }),
+  fc.record({ op: fc.constant('add'), path: fc.constant('emails'), value: fc.array(fc.record({ value: fc.emailAddress(), type: fc.constantFrom('work', 'home') }), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ op: fc.constantFrom('replace', 'Replace'), value: fc.record({ displayName: fc.string({ maxLength: 20 }), active: fc.boolean(), title: fc.string({ maxLength: 10 }) }, { requiredKeys: [] }) }),
+  fc.record({ op: fc.constantFrom('remove', 'Remove'), path: fc.constantFrom('title', 'nickName', 'name.givenName', 'emails[type eq "home"]', `${ENTERPRISE}:manager`) }),
+);
+
 export const patchOperation: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: anyJson },
+  { weight: 4, arbitrary: plausibleOperation },
   {
-    weight: 5,
+    weight: 3,
     arbitrary: fc.record(
       {
         op: fc.oneof(fc.constantFrom('add', 'replace', 'remove', 'Add', 'REPLACE', 'Remove'), weirdStrings),
@@ -192,7 +226,8 @@ export const patchOperation: fc.Arbitrary<unknown> = fc.oneof(
 
 export const patchBody: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: anyJson },
-  { weight: 5, arbitrary: fc.record({ schemas: fc.oneof(fc.constant([PATCH_OP]), anyJson), Operations: fc.oneof(fc.array(patchOperation, { maxLength: 4 }), anyJson) }, { requiredKeys: ['Operations'] }) },
+  { weight: 2, arbitrary: fc.record({ schemas: fc.oneof(fc.constant([PATCH_OP]), anyJson), Operations: fc.oneof(fc.array(patchOperation, { maxLength: 4 }), anyJson) }, { requiredKeys: ['Operations'] }) },
+  { weight: 4, arbitrary: fc.record({ schemas: fc.constant([PATCH_OP]), Operations: fc.array(fc.oneof({ weight: 3, arbitrary: plausibleOperation }, { weight: 1, arbitrary: patchOperation }), { minLength: 1, maxLength: 3 }) }) },
 );
 
 /** Content-Type values a client (or attacker) may send. */
