@@ -1,4 +1,5 @@
 import { crashScenario } from '../support/security-crash-run';
+import { USERS_MOUNTED, describeIf } from '../support/security-features';
 
 /**
  * `npm run test:stress`: the server process is SIGKILLed at random moments under a SCIM write
@@ -7,7 +8,7 @@ import { crashScenario } from '../support/security-crash-run';
  * written, no group member points at a missing user, and SQLite's integrity and foreign-key
  * checks pass. Five rounds, each killing at a random point between 0.3 and 3 s of load.
  */
-describe('crash safety (stress)', () => {
+describeIf(USERS_MOUNTED)('crash safety (stress)', () => {
   test('When the server is SIGKILLed 5 times under a SCIM write load, then every acknowledged write survives and nothing is half written', async () => {
     const report = await crashScenario({ rounds: 5, workers: 6, killAfterMs: [300, 3000], log: (line) => process.stdout.write(`${line}\n`) });
     const problems = report.rounds.flatMap((r, i) => r.problems.map((p) => `round ${i + 1}: ${p}`));

@@ -2,8 +2,6 @@
  * The SCIM fuzzing properties, defined once: test/security/scim-fuzz.test.ts runs them ~100 times
  * each in `npm test`, test/stress/scim-fuzz.test.ts thousands of times in `npm run test:stress`.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { createScimToken, createTeam } from './fixtures';
 import { call } from './http';
@@ -13,8 +11,7 @@ import {
   GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, anyJson, contentType, filterString, groupBody, ifMatch, patchBody, patchOperation, sendAndCheck, userBody, type FuzzTarget,
 } from './security-fuzz';
 
-/** /Groups is served once src/scim/group-routes.ts exists (it lands after /Users). */
-export const GROUPS_MOUNTED = existsSync(path.resolve(__dirname, '../../src/scim/group-routes.ts'));
+import { GROUPS_MOUNTED } from './security-features';
 
 export function defineScimFuzz(runs: (quick: number) => number): void {
   let server: TestServer;
