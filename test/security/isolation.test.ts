@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createScimToken, createTeam, type TestTeam } from '../support/fixtures';
 import { call } from '../support/http';
 import { attempt, leakedMarkers, type CredentialKind, type Credentials, type Endpoint } from '../support/security-isolation';
+import { GROUPS_MOUNTED, INVITATIONS_MOUNTED, USERS_MOUNTED } from '../support/security-features';
 import { startTestServer, type TestServer } from '../support/server';
 import { connectedIdp } from '../support/sso';
 import { TestIdp } from '../support/test-idp';
@@ -18,9 +19,11 @@ describe('cross-team isolation matrix', () => {
   let b: TestTeam;
   let creds: Credentials;
   const tag = randomUUID().slice(0, 8);
-  const bIds = { idp: '', token: '', run: '', person: '', aIdp: '' };
+  const bIds = { idp: '', token: '', run: '', person: '', aIdp: '', scimUser: '', group: '', aGroup: '' };
   let markers: Record<string, string>;
   let bBefore: unknown;
+  let bScim = '';
+  const scimJson = { 'content-type': 'application/scim+json' };
 
   /** B's state as B's own admin sees it (plus what only the store shows). */
   async function stateOfB() {
@@ -30,7 +33,8 @@ describe('cross-team isolation matrix', () => {
       idp: idp && { handle: idp.handle, entityId: idp.entityId, allowIdpInitiated: idp.allowIdpInitiated, updatedAt: idp.updatedAt },
       tokens: (await server.services.store.scimTokens.list(b.teamId)).map((t) => ({ id: t.id, name: t.name })),
       person: person && { status: person.status, version: person.version },
-      users: (await server.services.store.users.list(b.teamId, { startIndex: 1, count: 1000 })).items.map((u) => `${u.id}:${u.version}`).sort(),
+      users: (await server.services.store.users.list(b.teamId, { startIndex: 1, count: 1000 })).items.map((u) => `${u.id}:${u.version}:${u.status}`).sort(),
+      group: GROUPS_MOUNTED ? (await call(server.url, 'GET', `/scim/v2/Groups/${bIds.group}`, { token: bScim })).body : null,
       run: await server.services.store.samlTestRuns.get(b.teamId, bIds.run),
       auditByA: (await server.services.store.audit.list({ teamId: b.teamId, actorId: a.ownerId, limit: 100 })).length,
     };
@@ -46,6 +50,17 @@ describe('cross-team isolation matrix', () => {
     const bToken = await call(server.url, 'POST', '/scim/auth-tokens', { token: b.accessToken, json: { description: `globex-desc-${tag}`, name: `globex-token-${tag}`, password: b.password } });
     expect(bToken.status).toBe(200);
     bIds.token = bToken.body.info.id;
+    bScim = bToken.body.token;
+    if (USERS_MOUNTED) {
+      const u = await call(server.url, 'POST', '/scim/v2/Users', { token: bScim, headers: scimJson, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `greta.${tag}`, externalId: `greta-${tag}@globex.test`, displayName: `Greta Globex${tag}`, emails: [{ value: `greta-${tag}@globex.test`, type: 'work', primary: true }] } });
+      if (u.status !== 201) throw new Error(`B's SCIM user: ${u.status} ${u.text}`);
+      bIds.scimUser = u.body.id;
+    }
+    if (GROUPS_MOUNTED) {
+      const g = await call(server.url, 'POST', '/scim/v2/Groups', { token: bScim, headers: scimJson, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Globex Engineers ${tag}`, members: [{ value: bIds.scimUser }] } });
+      if (g.status !== 201) throw new Error(`B's group: ${g.status} ${g.text}`);
+      bIds.group = g.body.id;
+    }
     const run = await call(server.url, 'POST', `/identity-providers/${bIds.idp}/test`, { token: b.accessToken });
     expect(run.status).toBe(201);
     bIds.run = run.body.id;
@@ -54,6 +69,11 @@ describe('cross-team isolation matrix', () => {
     const browser = new PageClient(server.url);
     expect((await browser.signIn(a.email, a.password)).status).toBe(303);
     creds = { accessToken: a.accessToken, scimToken: await createScimToken(server, a), browser };
+    if (GROUPS_MOUNTED) {
+      const g = await call(server.url, 'POST', '/scim/v2/Groups', { token: creds.scimToken, headers: scimJson, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Acme Team' } });
+      if (g.status !== 201) throw new Error(`A's group: ${g.status} ${g.text}`);
+      bIds.aGroup = g.body.id;
+    }
     markers = {
       "B's team id": b.teamId,
       "B's team name": `Globex${tag}`,
@@ -68,6 +88,8 @@ describe('cross-team isolation matrix', () => {
       "B's person id": bIds.person,
       "B's person name": `Gregor Globex${tag}`,
       "B's person email": `gregor-${tag}@globex.test`,
+      ...(USERS_MOUNTED ? { "B's SCIM user id": bIds.scimUser, "B's SCIM userName": `greta.${tag}`, "B's SCIM user name": `Greta Globex${tag}`, "B's SCIM user email": `greta-${tag}@globex.test` } : {}),
+      ...(GROUPS_MOUNTED ? { "B's group id": bIds.group, "B's group name": `Globex Engineers ${tag}` } : {}),
     };
     bBefore = await stateOfB();
   });
@@ -102,6 +124,36 @@ describe('cross-team isolation matrix', () => {
     { name: "reinstate B's person", method: 'POST', path: `/admin/people/${bIds.person}/reinstate`, kind: 'page' },
     { name: "rename B's SCIM token on the page", method: 'POST', path: `/admin/scim/tokens/${bIds.token}/rename`, body: { name: 'pwned' }, kind: 'page' },
     { name: "delete B's SCIM token on the page", method: 'POST', path: `/admin/scim/tokens/${bIds.token}/delete`, kind: 'page' },
+    ...(USERS_MOUNTED ? scimUserEndpoints() : []),
+    ...(GROUPS_MOUNTED ? scimGroupEndpoints() : []),
+    ...(INVITATIONS_MOUNTED ? invitationEndpoints() : []),
+  ];
+
+  const PATCH = (ops: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
+  const ct = 'application/scim+json';
+  const scimUserEndpoints = (): Endpoint[] => [
+    { name: "read B's SCIM user", method: 'GET', path: `/scim/v2/Users/${bIds.scimUser}`, kind: 'scim' },
+    { name: "read B's SCIM user at the /scim alias", method: 'GET', path: `/scim/Users/${bIds.scimUser}`, kind: 'scim' },
+    { name: "replace B's SCIM user", method: 'PUT', path: `/scim/v2/Users/${bIds.scimUser}`, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `pwned.${tag}`, externalId: 'pwned@evil.test' }, contentType: ct, kind: 'scim' },
+    { name: "deactivate B's SCIM user", method: 'PATCH', path: `/scim/v2/Users/${bIds.scimUser}`, body: PATCH([{ op: 'replace', path: 'active', value: false }]), contentType: ct, kind: 'scim' },
+    { name: "delete B's SCIM user", method: 'DELETE', path: `/scim/v2/Users/${bIds.scimUser}`, kind: 'scim' },
+    { name: "find B's user by filter (own team only)", method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "greta.${tag}" or id eq "${bIds.scimUser}"`)}`, kind: 'scim', ownTeamList: true },
+    { name: "find B's users by a catch-all filter (own team only)", method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent('userName pr')}&count=1000`, kind: 'scim', ownTeamList: true },
+    { name: "search B's users with POST .search (own team only)", method: 'POST', path: '/scim/v2/Users/.search', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'emails co "globex"' }, contentType: ct, kind: 'scim', ownTeamList: true },
+  ];
+  const scimGroupEndpoints = (): Endpoint[] => [
+    { name: "read B's group", method: 'GET', path: `/scim/v2/Groups/${bIds.group}`, kind: 'scim' },
+    { name: "replace B's group", method: 'PUT', path: `/scim/v2/Groups/${bIds.group}`, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'pwned', members: [] }, contentType: ct, kind: 'scim' },
+    { name: "empty B's group", method: 'PATCH', path: `/scim/v2/Groups/${bIds.group}`, body: PATCH([{ op: 'remove', path: 'members' }]), contentType: ct, kind: 'scim' },
+    { name: "delete B's group", method: 'DELETE', path: `/scim/v2/Groups/${bIds.group}`, kind: 'scim' },
+    { name: "list groups (own team only)", method: 'GET', path: `/scim/v2/Groups?filter=${encodeURIComponent('displayName co "Globex"')}`, kind: 'scim', ownTeamList: true },
+    { name: "add B's user to A's own group", method: 'PATCH', path: `/scim/v2/Groups/${bIds.aGroup}`, body: PATCH([{ op: 'add', path: 'members', value: [{ value: bIds.scimUser }] }]), contentType: ct, kind: 'scim', alsoRefused: [400] },
+    { name: "create a group in A holding B's user", method: 'POST', path: '/scim/v2/Groups', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Stolen ${tag}`, members: [{ value: bIds.scimUser }] }, contentType: ct, kind: 'scim', alsoRefused: [400] },
+  ];
+  const invitationEndpoints = (): Endpoint[] => [
+    { name: "read the invitation of B's person", method: 'GET', path: `/users/${bIds.person}/invitation`, kind: 'api' },
+    { name: "re-send an invitation to B's person", method: 'POST', path: `/users/${bIds.person}/invitation`, kind: 'api' },
+    ...(USERS_MOUNTED ? [{ name: "re-send an invitation to B's SCIM user", method: 'POST' as const, path: `/users/${bIds.scimUser}/invitation`, kind: 'api' as const }] : []),
   ];
 
   const kinds: CredentialKind[] = ['admin access token', 'SCIM token', 'browser session'];
