@@ -134,7 +134,7 @@ describe('cross-team isolation matrix', () => {
   const scimUserEndpoints = (): Endpoint[] => [
     { name: "read B's SCIM user", method: 'GET', path: `/scim/v2/Users/${bIds.scimUser}`, kind: 'scim' },
     { name: "read B's SCIM user at the /scim alias", method: 'GET', path: `/scim/Users/${bIds.scimUser}`, kind: 'scim' },
-    { name: "replace B's SCIM user", method: 'PUT', path: `/scim/v2/Users/${bIds.scimUser}`, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `pwned.${tag}`, externalId: 'pwned@evil.test' }, contentType: ct, kind: 'scim' },
+    { name: "replace B's SCIM user", method: 'PUT', path: `/scim/v2/Users/${bIds.scimUser}`, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `pwned.${tag}`, externalId: 'pwned@evil.test', displayName: 'Pwned' }, contentType: ct, kind: 'scim' },
     { name: "deactivate B's SCIM user", method: 'PATCH', path: `/scim/v2/Users/${bIds.scimUser}`, body: PATCH([{ op: 'replace', path: 'active', value: false }]), contentType: ct, kind: 'scim' },
     { name: "delete B's SCIM user", method: 'DELETE', path: `/scim/v2/Users/${bIds.scimUser}`, kind: 'scim' },
     { name: "find B's user by filter (own team only)", method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "greta.${tag}" or id eq "${bIds.scimUser}"`)}`, kind: 'scim', ownTeamList: true },
