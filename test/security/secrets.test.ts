@@ -7,7 +7,8 @@ import { SecretTracker } from '../support/security-secrets';
 import { startTestServer, type TestServer } from '../support/server';
 import { connectedIdp, postToAcs, signInThrough, spOf, startLogin } from '../support/sso';
 import { TestIdp } from '../support/test-idp';
-import { PageClient } from '../component/web/page-client';
+import { PageClient, addPerson } from '../component/web/page-client';
+import { INVITATIONS_MOUNTED, describeIf } from '../support/security-features';
 
 /**
  * Secrets at rest and in logs. One server lives through a representative session (password
@@ -194,5 +195,32 @@ describe('rate limits', () => {
     const withPassword = await call(server.url, 'POST', '/scim/auth-tokens', { token: acme.accessToken, json: { description: 'x', password: acme.password } });
     expect(withPassword.status).toBe(429);
     expect(await server.services.store.scimTokens.countByTeam(acme.teamId)).toBe(0);
+  });
+});
+
+describeIf(INVITATIONS_MOUNTED)('rate limits: invitation re-send', () => {
+  let server: TestServer;
+  let acme: TestTeam;
+  let globex: TestTeam;
+  beforeAll(async () => {
+    server = await startTestServer();
+    acme = await createTeam(server, 'Acme');
+    globex = await createTeam(server, 'Globex');
+  });
+  afterAll(() => server.close());
+
+  const resend = (team: TestTeam, userId: string) => call(server.url, 'POST', `/users/${userId}/invitation`, { token: team.accessToken });
+
+  test('When an admin mail-bombs one invited person by re-sending in a loop, then the 6th re-send within 15 minutes is 429', async () => {
+    const person = await addPerson(server, acme.teamId, { name: 'Invited Ivy', status: 'pending', email: `ivy-${Date.now()}@acme.test` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await resend(acme, person.id)).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
+  test("When team A's admin hammers re-send on team B's user id, then each is 404 and B's admin can still invite their own user (A cannot use up B's limit)", async () => {
+    const person = await addPerson(server, globex.teamId, { name: 'Invited Gus', status: 'pending', email: `gus-${Date.now()}@globex.test` });
+    for (let i = 0; i < 6; i++) expect((await resend(acme, person.id)).status).toBe(404);
+    expect((await resend(globex, person.id)).status).toBe(202);
   });
 });
