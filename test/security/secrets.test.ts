@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { connectedIdp, postToAcs, signInThrough, spOf, startLogin } from '../support/sso';
 import { TestIdp } from '../support/test-idp';
 import { PageClient, addPerson } from '../component/web/page-client';
-import { INVITATIONS_MOUNTED, describeIf } from '../support/security-features';
+import { INVITATIONS_MOUNTED, USERS_MOUNTED, describeIf } from '../support/security-features';
 
 /**
  * Secrets at rest and in logs. One server lives through a representative session (password
@@ -38,6 +38,26 @@ describe('secrets never leak into logs or the store', () => {
     await call(server.url, 'GET', `/scim/v2/Users?access_token=${scimToken}`);
     await call(server.url, 'GET', '/self', { headers: { authorization: `Basic ${scimToken}` } });
     await call(server.url, 'GET', '/self', { token: scimToken });
+
+    if (USERS_MOUNTED) {
+      // RFC 7643 `password` is writeOnly: a SCIM client sending one must never see it stored or logged
+      // in plaintext, whether the server accepts, ignores or refuses it (and a bad value echoed in an error).
+      const scimPassword = 'Sc1m-user-password-4711';
+      secrets.add('SCIM user password', scimPassword);
+      const scimHeaders = { 'content-type': 'application/scim+json' };
+      const created = await call(server.url, 'POST', '/scim/v2/Users', { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pw.user', externalId: 'pw.user@acme.test', displayName: 'Pw User', password: scimPassword } });
+      expect(created.status).toBeLessThan(500);
+      if (created.status === 201) {
+        expect(created.text).not.toContain(scimPassword);
+        const patched = await call(server.url, 'PATCH', `/scim/v2/Users/${created.body.id}`, { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'password', value: `${scimPassword}-2` }] } });
+        expect(patched.status).toBeLessThan(500);
+        expect(patched.text).not.toContain(scimPassword);
+      }
+      const badPassword = 'Sc1m-bad-password-value-0815';
+      secrets.add('SCIM password in a refused request', badPassword);
+      await call(server.url, 'POST', '/scim/v2/Users', { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pw.user', displayName: 42, password: badPassword } });
+      await call(server.url, 'POST', '/scim/v2/Users', { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pw.user2', externalId: 'pw.user2@acme.test', password: { value: badPassword } } });
+    }
 
     // A token creation with a wrong password: the password in the body must not be logged either.
     const badMint = 'not-the-password-1';
