@@ -238,9 +238,9 @@ describeIf(INVITATIONS_MOUNTED)('rate limits: invitation re-send', () => {
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
   });
 
-  test("When team A's admin hammers re-send on team B's user id, then each is 404 and B's admin can still invite their own user (A cannot use up B's limit)", async () => {
+  test("When team A's admin hammers re-send on team B's user id, then none is sent and B's admin can still invite their own user (A cannot use up B's limit)", async () => {
     const person = await addPerson(server, globex.teamId, { name: 'Invited Gus', status: 'pending', email: `gus-${Date.now()}@globex.test` });
-    for (let i = 0; i < 6; i++) expect((await resend(acme, person.id)).status).toBe(404);
+    for (let i = 0; i < 6; i++) expect([404, 429]).toContain((await resend(acme, person.id)).status);
     expect((await resend(globex, person.id)).status).toBe(202);
   });
 });
