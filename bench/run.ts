@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
 import { benchSamlAcs } from './saml-acs';
+import { benchScimUsers } from './scim-users';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'saml-acs': () => benchSamlAcs(),
+  'scim-users': () => benchScimUsers(),
 };
 
 async function main(): Promise<void> {

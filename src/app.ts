@@ -6,6 +6,8 @@ import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { ssoRoutes } from './saml/sso-routes';
+import { provisioningLogRoutes } from './scim/provisioning-log-routes';
+import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 import { createWeb } from './web/web-routes';
@@ -30,6 +32,11 @@ export function createApp(services: Services): express.Express {
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store }));
+  // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.
+  const scim = scimRoutes(services);
+  app.use('/scim/v2', scim);
+  app.use('/scim', scim);
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
 

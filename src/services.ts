@@ -10,6 +10,7 @@ import { SamlScheduler } from './saml/saml-scheduler';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { SsoService } from './saml/sso-service';
 import { ScimTokenService } from './scim/token-service';
+import { ScimUserService } from './scim/user-service';
 import type { Store } from './store/port';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
@@ -20,6 +21,7 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  scimUsers: ScimUserService;
   idps: IdentityProviderService;
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
@@ -36,9 +38,10 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const accounts = new AccountService(store, config, audit);
   const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
+  const scimUsers = new ScimUserService(store, audit, config);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
-  return { config, store, logger, audit, accounts, scimTokens, idps, sso, metadataRefresher, samlScheduler };
+  return { config, store, logger, audit, accounts, scimTokens, scimUsers, idps, sso, metadataRefresher, samlScheduler };
 }

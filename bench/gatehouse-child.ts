@@ -1,0 +1,31 @@
+/** Bench child: the real Gatehouse server on a temp DATA_DIR, with one team and one SCIM token. */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { operatorActor } from '../src/accounts/audit';
+import { loadConfig } from '../src/config';
+import { startGatehouse } from '../src/main';
+
+async function main(): Promise<void> {
+  const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CERTS_DIR: path.join(dataDir, 'certs') });
+  const running = await startGatehouse(config);
+  running.services.config.publicUrl = running.url;
+  const email = 'owner@bench.test';
+  const password = 'bench password 123';
+  await running.services.accounts.createTeam({ name: 'Bench', ownerEmail: email, password, actor: operatorActor });
+  const login = (await (await fetch(`${running.url}/login?persist=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { access_token: string };
+  const minted = await fetch(`${running.url}/scim/auth-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` },
+    body: JSON.stringify({ description: 'bench', password }),
+  });
+  const { token } = (await minted.json()) as { token: string };
+  process.send!({ url: `${running.url}/scim/v2`, token });
+  process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

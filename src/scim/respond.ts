@@ -1,0 +1,15 @@
+import type { Response } from 'express';
+import { LIST_RESPONSE_SCHEMA } from './schemas';
+import type { ScimResource } from './values';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** Every SCIM body goes out as application/scim+json (RFC 7644 §3.1). */
+export function sendScim(res: Response, status: number, body: unknown): void {
+  res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** RFC 7644 §3.4.2 ListResponse. */
+export function listResponse(resources: ScimResource[], totalResults: number, startIndex: number): ScimResource {
+  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+}

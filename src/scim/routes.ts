@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { errorFormat, jsonBody } from '../http/middleware';
+import type { Services } from '../services';
+import { discoveryRoutes } from './discovery-routes';
+import { ScimError } from './errors';
+import { provisioningLog } from './provisioning-log';
+import { requireScimToken } from './scim-auth';
+import { userRoutes } from './user-routes';
+
+/** Group PATCHes with thousands of members are large; 12 MB leaves room for ~100k member refs. */
+const SCIM_BODY_LIMIT = '12mb';
+
+/**
+ * The SCIM 2.0 API, mounted at /scim/v2 and /scim. Discovery is public; everything else needs the
+ * team's SCIM token, is recorded in the provisioning log, and answers RFC 7644 errors.
+ */
+export function scimRoutes(services: Services): Router {
+  const router = Router();
+  router.use(errorFormat('scim'));
+  router.use(discoveryRoutes(services.config));
+
+  router.use(requireScimToken(services.scimTokens));
+  router.use(provisioningLog(services.store));
+  router.use(...jsonBody(SCIM_BODY_LIMIT));
+
+  router.use('/Users', userRoutes(services.scimUsers));
+  // ── /Groups mounts here (same token, log and body parser): router.use('/Groups', groupRoutes(...)); ──
+
+  router.use((req, _res, next) => {
+    next(new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}; this server has /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.`));
+  });
+  return router;
+}

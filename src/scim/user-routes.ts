@@ -1,0 +1,77 @@
+import { Router, type Request, type Response } from 'express';
+import { isNotModified } from './etag';
+import { parseListRequest, parseProjection, parseSearchRequest, type ListRequest } from './list-request';
+import type { AttributeDef } from './attribute-defs';
+import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
+import { USER_RESOURCE_TYPE } from './resource-types';
+import { listResponse, sendScim } from './respond';
+import { scimTokenOf } from './scim-auth';
+import { userETag, type ScimUserService } from './user-service';
+import type { User } from '../store/port';
+
+const hides = (defs: readonly AttributeDef[]): boolean => defs.some((d) => d.returned === 'never' || d.returned === 'request' || hides(d.subAttributes ?? []));
+/** True when the User schemas have attributes that are not returned by default (none today). */
+const USER_HIDES_ATTRIBUTES = hides([...USER_RESOURCE_TYPE.byName.values()]) || USER_RESOURCE_TYPE.extensions.some((e) => hides(e.schema.attributes));
+
+/** projectResource costs ~10 µs a user; a list of 100 without attributes/excludedAttributes can skip it. */
+function project(resource: ReturnType<ScimUserService['toResource']>, request: ProjectionRequest) {
+  const plain = !USER_HIDES_ATTRIBUTES && parseAttributeList(request.attributes).length === 0 && parseAttributeList(request.excludedAttributes).length === 0;
+  return plain ? resource : projectResource(resource, request);
+}
+
+/** `/Users` (RFC 7644 §3): route → validate → ScimUserService → store → resource. */
+export function userRoutes(users: ScimUserService): Router {
+  const router = Router();
+  const teamOf = (res: Response) => scimTokenOf(res).teamId;
+  const ifMatch = (req: Request) => req.get('if-match');
+
+  const sendUser = (res: Response, status: number, user: User, projection: ProjectionRequest = {}) => {
+    res.setHeader('ETag', userETag(user));
+    sendScim(res, status, project(users.toResource(user), projection));
+  };
+
+  const sendList = async (res: Response, request: ListRequest) => {
+    const page = await users.listUsers(teamOf(res), request);
+    const resources = page.items.map((user) => project(users.toResource(user), request));
+    sendScim(res, 200, listResponse(resources, page.total, request.startIndex));
+  };
+
+  router.get('/', async (req, res) => {
+    await sendList(res, parseListRequest(req.query as Record<string, unknown>));
+  });
+
+  router.post('/.search', async (req, res) => {
+    await sendList(res, parseSearchRequest(req.body));
+  });
+
+  router.post('/', async (req, res) => {
+    const user = await users.createUser(scimTokenOf(res), req.body);
+    res.setHeader('Location', users.location(user.id));
+    sendUser(res, 201, user);
+  });
+
+  router.get('/:id', async (req, res) => {
+    const user = await users.getUser(teamOf(res), String(req.params.id));
+    if (isNotModified(req.get('if-none-match'), userETag(user))) {
+      res.setHeader('ETag', userETag(user));
+      res.status(304).end();
+      return;
+    }
+    sendUser(res, 200, user, parseProjection(req.query as Record<string, unknown>));
+  });
+
+  router.put('/:id', async (req, res) => {
+    sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await users.deleteUser(scimTokenOf(res), String(req.params.id), ifMatch(req));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,230 @@
+/**
+ * SCIM /Users as a service: each verb is one small method (createUser, getUser, listUsers,
+ * replaceUser, patchUser, deleteUser) so later features (invitations) can hook in by name.
+ * Input is validated by the pure SCIM core; this class adds the store, the team boundary,
+ * optimistic concurrency, and the audit trail.
+ */
+import type { Auditor } from '../accounts/audit';
+import type { Config } from '../config';
+import type { FilterNode } from '../store/query';
+import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
+import { timeOrderedId } from '../store/ids';
+import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
+import { ScimError, scimBadRequest } from './errors';
+import { checkIfMatch } from './etag';
+import { parseFilter, parseSortBy } from './filter';
+import type { ListRequest } from './list-request';
+import { applyUserPatch } from './patch';
+import { buildUserResource, formatVersion, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
+
+/** A PUT/PATCH without If-Match is recomputed this often when a concurrent write moved the version. */
+const WRITE_ATTEMPTS = 3;
+
+export const scimActor = (token: ScimToken): AuditActor => ({ type: 'scim-token', id: token.id, name: token.name });
+
+export const userNotFound = (id: string) => new ScimError(404, `No user with id ${JSON.stringify(id.slice(0, 64))} in this team.`);
+
+/** The ETag of a stored user (RFC 7644 §3.14): weak, from the store's version counter. */
+export const userETag = (user: User) => formatVersion(user.version);
+
+export class ScimUserService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: Auditor,
+    private readonly config: Pick<Config, 'publicUrl' | 'richInfoLimit'>,
+  ) {}
+
+  /** The SCIM resource for a stored user; meta.location is absolute, from PUBLIC_URL. */
+  toResource(user: User): UserResource {
+    return buildUserResource(
+      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim: user.scim },
+      { created: user.createdAt, lastModified: user.updatedAt, location: this.location(user.id), version: user.version },
+    );
+  }
+
+  location(id: string): string {
+    return `${this.config.publicUrl.replace(/\/+$/, '')}/scim/v2/Users/${id}`;
+  }
+
+  async createUser(token: ScimToken, body: unknown): Promise<User> {
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
+    const user = await this.write(parts, () => this.store.users.create(newScimUser(token, parts)));
+    await this.record(token, 'user.created', user, { userName: user.handle, externalId: user.externalId });
+    if (user.status === 'suspended') await this.record(token, 'user.suspended', user, {});
+    return user;
+  }
+
+  async getUser(teamId: string, id: string): Promise<User> {
+    const user = await this.store.users.get(teamId, id);
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  async listUsers(teamId: string, request: ListRequest): Promise<Page<User>> {
+    const filter = request.filter !== undefined ? parseFilter(request.filter) : undefined;
+    const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
+    const unique = filter && (await this.findByUniqueKey(teamId, filter));
+    if (unique !== undefined) {
+      const items = unique && request.startIndex === 1 && request.count > 0 ? [unique] : [];
+      return { total: unique ? 1 : 0, items };
+    }
+    const query = {
+      startIndex: request.startIndex,
+      count: request.count,
+      sortOrder: request.sortOrder,
+      ...(filter !== undefined ? { filter } : {}),
+      ...(sortBy !== undefined ? { sortBy } : {}),
+    };
+    try {
+      return await this.store.users.list(teamId, query);
+    } catch (error) {
+      if (error instanceof UnmappableAttributeError) throw scimBadRequest('invalidFilter', `${error.message}; filter on userName, externalId, displayName, emails, active, meta.created, meta.lastModified or another stored attribute`);
+      throw error;
+    }
+  }
+
+  /**
+   * The lookups IdPs send before every write — `userName eq "…"`, `externalId eq "…"` — through the
+   * store's unique-key reads (prepared statements, no count query). Undefined for any other filter.
+   */
+  private async findByUniqueKey(teamId: string, filter: FilterNode): Promise<User | null | undefined> {
+    if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || filter.path.sub !== undefined) return undefined;
+    if (filter.path.attr === 'userName' && !filter.caseExact) {
+      const user = await this.store.users.findByHandle(filter.value); // instance-wide, case-insensitive
+      return user && user.teamId === teamId ? user : null;
+    }
+    if (filter.path.attr === 'externalId' && filter.caseExact) return this.store.users.findByExternalId(teamId, filter.value);
+    return undefined;
+  }
+
+  /** PUT: the body is the whole user; attributes it omits are cleared. */
+  async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
+    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, () => parts);
+    await this.record(token, 'user.replaced', after, {});
+    await this.recordStatusChange(token, before, after);
+    return after;
+  }
+
+  /** PATCH: operations apply atomically to the current resource; any failure leaves the user as it was. */
+  async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
+    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, (current) =>
+      splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
+    );
+    await this.record(token, 'user.patched', after, {});
+    await this.recordStatusChange(token, before, after);
+    return after;
+  }
+
+  async deleteUser(token: ScimToken, id: string, ifMatch?: string): Promise<void> {
+    const current = await this.getUser(token.teamId, id);
+    checkIfMatch(ifMatch, userETag(current));
+    if (!(await this.store.users.delete(token.teamId, id))) throw userNotFound(id);
+    await this.record(token, 'user.deleted', current, { userName: current.handle, externalId: current.externalId });
+  }
+
+  private inputOptions() {
+    return { richInfoLimit: this.config.richInfoLimit };
+  }
+
+  /**
+   * Read → check If-Match → compute → write with the read version. A concurrent write in between
+   * is a 412 when the client sent If-Match; without it the client meant "whatever is current", so
+   * the change is recomputed on the fresh user.
+   */
+  private async writeCurrent(teamId: string, id: string, ifMatch: string | undefined, compute: (current: User) => StoredUserParts): Promise<{ before: User; after: User }> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.getUser(teamId, id);
+      checkIfMatch(ifMatch, userETag(current));
+      const parts = compute(current);
+      const next: User = {
+        ...current,
+        handle: parts.handle,
+        displayName: parts.displayName,
+        externalId: parts.externalId,
+        // externalId is the SAML NameID: a new one is bound again at the next login (same IdP).
+        nameId: parts.externalId === current.externalId ? current.nameId : null,
+        status: nextStatus(current.status, parts.active),
+        scim: parts.scim,
+      };
+      try {
+        const after = await this.write(parts, () => this.store.users.update(next, current.version));
+        if (!after) throw userNotFound(id);
+        return { before: current, after };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (ifMatch !== undefined || attempt >= WRITE_ATTEMPTS) {
+          throw new ScimError(412, 'The user was changed by another request while this one was applied; GET it again and retry.');
+        }
+      }
+    }
+  }
+
+  /** Store uniqueness → RFC 7644 409 uniqueness naming the attribute and value. */
+  private async write<T>(parts: StoredUserParts, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) {
+        if (error.field === 'handle') throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
+        if (error.field === 'externalId') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is already used by another user of this team`, 'uniqueness');
+        throw new ScimError(409, `${error.field} is already used by another user`, 'uniqueness');
+      }
+      throw error;
+    }
+  }
+
+  private async record(token: ScimToken, action: string, user: User, details: Record<string, unknown>): Promise<void> {
+    await this.audit({ teamId: token.teamId, actor: scimActor(token), action, targetType: 'user', targetId: user.id, details });
+  }
+
+  private async recordStatusChange(token: ScimToken, before: User, after: User): Promise<void> {
+    if (before.status === after.status) return;
+    if (after.status === 'suspended') await this.record(token, 'user.suspended', after, {});
+    else if (after.status === 'active') await this.record(token, 'user.reinstated', after, {});
+  }
+}
+
+/**
+ * SCIM `active` → stored status. A pending user (invited, no password yet) stays pending either
+ * way: only accepting the invitation activates it.
+ */
+export function nextStatus(current: UserStatus, active: boolean): UserStatus {
+  if (current === 'pending') return 'pending';
+  return active ? 'active' : 'suspended';
+}
+
+function newScimUser(token: ScimToken, parts: StoredUserParts): NewUser {
+  return {
+    // Time-ordered (UUIDv7-shaped): new rows append to the primary-key B-tree instead of splitting random pages.
+    id: timeOrderedId(),
+    teamId: token.teamId,
+    handle: parts.handle,
+    // The login email is only for password teams (set by the invitation flow); SAML users sign in by NameID.
+    email: null,
+    displayName: parts.displayName,
+    role: 'member',
+    status: parts.active ? 'active' : 'suspended',
+    managedBy: 'scim',
+    externalId: parts.externalId,
+    passwordHash: null,
+    // A token bound to an IdP reserves its users for that IdP; the NameID is bound at first login.
+    idpId: token.idpId,
+    nameId: null,
+    scim: parts.scim,
+  };
+}
+
+/** sortBy text → the store's path string, refused up front if the store cannot sort by it. */
+function userSortKey(text: string): string {
+  const path = parseSortBy(text);
+  const key = path.sub === undefined ? path.attr : `${path.attr}.${path.sub}`;
+  try {
+    const attribute = resolveUserAttribute(parseAttributePath(key));
+    if (attribute.kind === 'emails' && attribute.field !== 'value') throw new UnmappableAttributeError(key);
+  } catch (error) {
+    if (error instanceof UnmappableAttributeError) throw scimBadRequest('invalidValue', `sortBy: cannot sort users by ${key}`);
+    throw error;
+  }
+  return key;
+}
