@@ -3,6 +3,9 @@ import { call } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { GROUPS_MOUNTED, USERS_MOUNTED, describeIf } from '../support/security-features';
 
+// Real servers and many requests: give noisy two-core CI machines room (idle, each test takes a few seconds).
+jest.setTimeout(120_000);
+
 /**
  * Races an attacker (or a buggy client) can start on purpose: many parallel requests that each
  * pass a check ("fewer than 8 tokens", "userName is free") before any of them writes.

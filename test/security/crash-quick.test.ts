@@ -12,5 +12,5 @@ describeIf(USERS_MOUNTED)('crash safety (quick)', () => {
     const problems = report.rounds.flatMap((r) => r.problems);
     expect({ seed: report.seed, problems, sqlite: report.sqlite }).toEqual({ seed: report.seed, problems: [], sqlite: [] });
     expect(report.rounds[0]!.acks).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 });

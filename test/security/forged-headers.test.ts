@@ -5,6 +5,9 @@ import { startTestServer, type TestServer } from '../support/server';
 import { connectIdp, spCertPem } from '../support/sso';
 import { TestIdp, parseFormPostHtml } from '../support/test-idp';
 
+// Real servers and many requests: give noisy two-core CI machines room (idle, each test takes a few seconds).
+jest.setTimeout(120_000);
+
 const FORGED = { host: 'evil.test', 'x-forwarded-host': 'evil.test', 'x-forwarded-proto': 'http', forwarded: 'host=evil.test;proto=http' };
 
 /** GET with a forged Host header (fetch would replace Host with the real one). */

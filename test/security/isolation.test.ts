@@ -8,6 +8,9 @@ import { connectedIdp } from '../support/sso';
 import { TestIdp } from '../support/test-idp';
 import { PageClient, addPerson } from '../component/web/page-client';
 
+// Real servers and many requests: give noisy two-core CI machines room (idle, each test takes a few seconds).
+jest.setTimeout(120_000);
+
 /**
  * Team A (the attacker is its admin) against team B's resources, on every team-scoped endpoint,
  * with each of A's credentials. Every cell must be refused (401/403/404, or for a page form a

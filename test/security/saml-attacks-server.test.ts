@@ -5,6 +5,9 @@ import { connectedIdp, labelOf, postToAcs, selfWithSession, signInThrough, spOf,
 import { TestIdp, type ResponseOptions } from '../support/test-idp';
 import { ATTACKER_NAMEID, XSW_VARIANTS, editResponse, ns, onlyChild, wrapSignature } from '../support/test-idp-xsw';
 
+// Real servers and many requests: give noisy two-core CI machines room (idle, each test takes a few seconds).
+jest.setTimeout(120_000);
+
 /**
  * The SAML attacks that test/unit/saml/saml-attacks.test.ts proves against the validator alone,
  * here through the real server and with a victim account in the team: each must be refused with

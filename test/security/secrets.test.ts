@@ -10,6 +10,9 @@ import { TestIdp } from '../support/test-idp';
 import { PageClient, addPerson } from '../component/web/page-client';
 import { INVITATIONS_MOUNTED, USERS_MOUNTED, describeIf } from '../support/security-features';
 
+// Real servers and many requests: give noisy two-core CI machines room (idle, each test takes a few seconds).
+jest.setTimeout(120_000);
+
 /**
  * Secrets at rest and in logs. One server lives through a representative session (password
  * sign-in, a wrong password, SCIM token minting and use, page sign-in, SAML sign-in); every secret

@@ -92,5 +92,5 @@ export function defineApiFuzz(runs: number): void {
     );
     // The IdP the fuzzer could have deleted is allowed to be gone; the team and its owner are not.
     expect((await call(server.url, 'GET', '/self', { token: acme.accessToken })).status).toBe(200);
-  });
+  }, 180_000);
 }

@@ -13,6 +13,9 @@ import {
 
 import { GROUPS_MOUNTED } from './security-features';
 
+/** Generous: a property is ~1-3 s on an idle machine, but CI boxes with two cores run other suites alongside. */
+const FUZZ_TIMEOUT_MS = 180_000;
+
 export function defineScimFuzz(runs: (quick: number) => number): void {
   let server: TestServer;
   let target: FuzzTarget;
@@ -64,7 +67,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('When a SCIM client PUTs arbitrary JSON over an existing User, then no 5xx and a refused replace changes nothing', async () => {
     await fc.assert(
@@ -73,7 +76,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('When a SCIM client PATCHes a User with arbitrary ops, paths and values, then no 5xx and a refused PATCH changes nothing (atomic)', async () => {
     await fc.assert(
@@ -82,7 +85,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(150) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('When a SCIM client lists Users with arbitrary filters, sorting and paging (GET and POST .search), then no 5xx and errors are RFC 7644 invalidFilter-style bodies', async () => {
     const query = fc.record(
@@ -107,7 +110,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(150) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('When a client sends odd Content-Types, If-Match values and raw (maybe broken) bodies, then no 5xx and a refused write changes nothing', async () => {
     const rawBody = fc.oneof(
@@ -125,7 +128,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(150) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('When a client addresses Users and Groups by arbitrary ids (traversal, other encodings), then it gets 4xx errors and nothing changes', async () => {
     const weirdId = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('..', '../Users', '%2e%2e', '%00', 'null', 'undefined', '__proto__', '*', seedUsers[0] ? seedUsers[0].toUpperCase() : 'X', ' '));
@@ -139,7 +142,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   (GROUPS_MOUNTED ? test : test.skip)('When a SCIM client POSTs and PUTs arbitrary Groups (members pointing anywhere), then no 5xx and a refused request writes nothing', async () => {
     const body = fc.oneof(groupBody, fc.record({ schemas: fc.constant([GROUP_SCHEMA]), displayName: fc.string({ minLength: 1, maxLength: 12 }), members: fc.array(memberValue.map((value) => ({ value })), { maxLength: 4 }) }));
@@ -153,7 +156,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   (GROUPS_MOUNTED ? test : test.skip)('When a SCIM client PATCHes a Group with arbitrary member ops and filters, then no 5xx and a refused PATCH changes nothing', async () => {
     const memberOp = fc.record({
@@ -168,7 +171,7 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(150) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   (GROUPS_MOUNTED ? test : test.skip)('When a SCIM client lists Groups with arbitrary filters, then no 5xx and errors are RFC 7644 bodies', async () => {
     await fc.assert(
@@ -178,5 +181,5 @@ export function defineScimFuzz(runs: (quick: number) => number): void {
       }),
       { numRuns: runs(100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 }

@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns the server and resolves once /readyz answers 200. */
-export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}, readyTimeoutMs = 30_000): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}, readyTimeoutMs = 90_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/server.js')], {
     cwd: ROOT,
     env: {
