@@ -32,7 +32,7 @@ export function createApp(services: Services): express.Express {
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
-  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store }));
+  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
   // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.
   const scim = scimRoutes(services);
   app.use('/scim/v2', scim);

@@ -37,6 +37,7 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
         server.closeIdleConnections();
       });
       await services.samlScheduler.stop();
+      await services.provisioningLog.flush();
       await store.close();
     })());
   return { server, services, url, stop };

@@ -1,3 +1,4 @@
+import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
@@ -22,6 +23,7 @@ export interface Services {
   accounts: AccountService;
   scimTokens: ScimTokenService;
   scimUsers: ScimUserService;
+  provisioningLog: ProvisioningLogWriter;
   idps: IdentityProviderService;
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
@@ -43,5 +45,6 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
-  return { config, store, logger, audit, accounts, scimTokens, scimUsers, idps, sso, metadataRefresher, samlScheduler };
+  const provisioningLog = new ProvisioningLogWriter(store, logger);
+  return { config, store, logger, audit, accounts, scimTokens, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler };
 }

@@ -3,6 +3,7 @@ import type { AccountService } from '../accounts/account-service';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
 import type { Store } from '../store/port';
+import type { ProvisioningLogWriter } from './provisioning-log';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -11,7 +12,7 @@ const MAX_LIMIT = 1000;
  * `GET /scim/provisioning-log?limit=&errors=true` (owner/admin access token): the team's recent SCIM
  * requests, newest first — what the IdP asked and what it was answered. Bodies are never stored.
  */
-export function provisioningLogRoutes(deps: { accounts: AccountService; store: Store }): Router {
+export function provisioningLogRoutes(deps: { accounts: AccountService; store: Store; provisioningLog: ProvisioningLogWriter }): Router {
   const router = Router();
   router.use(requireAccess(deps.accounts), requireAdminRole);
 
@@ -21,7 +22,7 @@ export function provisioningLogRoutes(deps: { accounts: AccountService; store: S
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badRequest('invalid-limit', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
     const errorsOnly = req.query.errors === 'true' || req.query.errors === '1';
     const teamId = authOf(res).team.id;
-    const [log, tokens] = await Promise.all([deps.store.provisioningLog.list(teamId, limit), deps.store.scimTokens.list(teamId)]);
+    const [log, tokens] = await Promise.all([deps.provisioningLog.list(teamId, limit), deps.store.scimTokens.list(teamId)]);
     const names = new Map(tokens.map((t) => [t.id, t.name]));
     const entries = log
       .filter((e) => !errorsOnly || e.status >= 400)

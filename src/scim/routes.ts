@@ -3,7 +3,6 @@ import { errorFormat, jsonBody } from '../http/middleware';
 import type { Services } from '../services';
 import { discoveryRoutes } from './discovery-routes';
 import { ScimError } from './errors';
-import { provisioningLog } from './provisioning-log';
 import { requireScimToken } from './scim-auth';
 import { userRoutes } from './user-routes';
 
@@ -20,7 +19,7 @@ export function scimRoutes(services: Services): Router {
   router.use(discoveryRoutes(services.config));
 
   router.use(requireScimToken(services.scimTokens));
-  router.use(provisioningLog(services.store));
+  router.use(services.provisioningLog.middleware());
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
   router.use('/Users', userRoutes(services.scimUsers));

@@ -363,6 +363,8 @@ export interface AuditRepo {
 
 export interface ProvisioningLogRepo {
   append(entry: Omit<ProvisioningLogEntry, 'id'>): Promise<void>;
+  /** Several entries in one transaction (the writer batches them). */
+  appendMany(entries: Omit<ProvisioningLogEntry, 'id'>[]): Promise<void>;
   /** Newest first. */
   list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]>;
   /** Keeps only the newest `keep` entries of the team. */

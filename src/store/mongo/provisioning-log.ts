@@ -11,6 +11,11 @@ export class MongoProvisioningLogRepo implements ProvisioningLogRepo {
     await this.models.ProvisioningLog.insertOne({ _id: timeOrderedId(), ...entry });
   }
 
+  async appendMany(entries: Omit<ProvisioningLogEntry, 'id'>[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.models.ProvisioningLog.insertMany(entries.map((e) => ({ _id: timeOrderedId(), ...e })), { ordered: false });
+  }
+
   async list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]> {
     const docs = await this.models.ProvisioningLog.find({ teamId }).sort({ at: -1, _id: -1 }).limit(nonNegativeInt(limit)).lean<ProvisioningLogDoc[]>();
     return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));

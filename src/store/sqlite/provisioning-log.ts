@@ -19,6 +19,8 @@ interface ProvisioningRow {
 export class SqliteProvisioningLogRepo implements ProvisioningLogRepo {
   private readonly statements;
 
+  private readonly insertMany;
+
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(`INSERT INTO provisioning_log (id, team_id, at, token_id, method, path, status, scim_type, detail, duration_ms)
@@ -28,10 +30,17 @@ export class SqliteProvisioningLogRepo implements ProvisioningLogRepo {
       prune: db.prepare(`DELETE FROM provisioning_log WHERE id IN (
         SELECT id FROM provisioning_log WHERE team_id = ? ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`),
     };
+    this.insertMany = db.transaction((entries: Omit<ProvisioningLogEntry, 'id'>[]) => {
+      for (const e of entries) this.statements.insert.run(timeOrderedId(), e.teamId, e.at, e.tokenId, e.method, e.path, e.status, e.scimType, e.detail, e.durationMs);
+    });
   }
 
   async append(e: Omit<ProvisioningLogEntry, 'id'>): Promise<void> {
     this.statements.insert.run(timeOrderedId(), e.teamId, e.at, e.tokenId, e.method, e.path, e.status, e.scimType, e.detail, e.durationMs);
+  }
+
+  async appendMany(entries: Omit<ProvisioningLogEntry, 'id'>[]): Promise<void> {
+    this.insertMany(entries);
   }
 
   async list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]> {

@@ -15,7 +15,7 @@ export const provisioningSection: AdminSection = {
     router.get('/provisioning', async (req, res) => {
       const { team } = requireViewer(res);
       const errorsOnly = req.query.errors === '1';
-      const [log, tokens] = await Promise.all([store.provisioningLog.list(team.id, LIMIT), store.scimTokens.list(team.id)]);
+      const [log, tokens] = await Promise.all([services.provisioningLog.list(team.id, LIMIT), store.scimTokens.list(team.id)]);
       const names = new Map(tokens.map((t) => [t.id, t.name]));
       const entries = log
         .filter((e) => !errorsOnly || e.status >= 400)

@@ -84,6 +84,17 @@ export function provisioningLogContract(store: GetStore): void {
     expect(listed[1]).toEqual({ id: expect.any(String), ...entry(team.id, 4) });
   });
 
+  test('When a batch of requests is logged at once, then every entry is stored with its own id', async () => {
+    const team = newTeam();
+    const other = newTeam();
+    await store().provisioningLog.appendMany([entry(team.id, 1), entry(other.id, 2), entry(team.id, 3)]);
+    await store().provisioningLog.appendMany([]);
+    const listed = await store().provisioningLog.list(team.id, 10);
+    expect(listed.map((e) => e.path)).toEqual(['/scim/v2/Users/3', '/scim/v2/Users/1']);
+    expect(new Set(listed.map((e) => e.id)).size).toBe(2);
+    expect(await store().provisioningLog.list(other.id, 10)).toEqual([{ id: expect.any(String), ...entry(other.id, 2) }]);
+  });
+
   test('When the log is pruned, then only the newest entries of that team remain', async () => {
     const team = newTeam();
     const other = newTeam();
