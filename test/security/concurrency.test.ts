@@ -107,7 +107,7 @@ describeIf(USERS_MOUNTED && GROUPS_MOUNTED)('concurrency: SCIM group membership'
   test('When parallel PATCHes carry the same stale If-Match, then at most one wins and the others get 412 with nothing applied', async () => {
     const users: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `etag.${i}`, externalId: `etag.${i}@acme.test` });
+      const r = await scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `etag.${i}`, externalId: `etag.${i}@acme.test`, displayName: `Etag ${i}` });
       if (r.status !== 201) throw new Error(r.text);
       users.push(r.body.id);
     }

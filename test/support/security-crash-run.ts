@@ -16,7 +16,11 @@ export interface CrashReport {
   seed: number;
 }
 
-export async function crashScenario(options: { rounds: number; workers: number; killAfterMs: [number, number]; seed?: number; log?: (line: string) => void }): Promise<CrashReport> {
+/**
+ * Each round kills the server `killAfterMs` (random within the range) after the load has had
+ * `minAcks` writes acknowledged, so a slow, busy machine still crashes it mid-load, never before.
+ */
+export async function crashScenario(options: { rounds: number; workers: number; killAfterMs: [number, number]; minAcks?: number; seed?: number; log?: (line: string) => void }): Promise<CrashReport> {
   const seed = options.seed ?? Date.now() % 1_000_000;
   const rnd = prng(seed);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-crash-'));
@@ -40,6 +44,8 @@ export async function crashScenario(options: { rounds: number; workers: number; 
       let killed!: () => void;
       const until = new Promise<void>((resolve) => (killed = resolve));
       const load = writeLoad({ base: server.url, token, ledger, workers: options.workers, groups, rnd, until });
+      const warmUntil = Date.now() + 60_000;
+      while (ledger.acks - acksBefore < (options.minAcks ?? 10) && Date.now() < warmUntil) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, killAfterMs));
       await killHard(server);
       killed();
