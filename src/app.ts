@@ -1,5 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
+import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
@@ -31,6 +32,7 @@ export function createApp(services: Services): express.Express {
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(accountRoutes(services));
+  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations }));
   app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
   // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.

@@ -38,6 +38,7 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
       });
       await services.samlScheduler.stop();
       await services.provisioningLog.flush();
+      await services.invitations.idle();
       await store.close();
     })());
   return { server, services, url, stop };

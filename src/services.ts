@@ -2,7 +2,9 @@ import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
+import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
+import { createMailer, type Mailer } from './mail/mailer';
 import { IdentityProviderService } from './saml/idp-service';
 import { isUuid } from './saml/uuid';
 import { MetadataRefresher } from './saml/metadata-refresh';
@@ -22,6 +24,8 @@ export interface Services {
   audit: Auditor;
   accounts: AccountService;
   scimTokens: ScimTokenService;
+  mailer: Mailer;
+  invitations: InvitationService;
   scimUsers: ScimUserService;
   provisioningLog: ProvisioningLogWriter;
   idps: IdentityProviderService;
@@ -40,11 +44,13 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const accounts = new AccountService(store, config, audit);
   const idpExists = async (teamId: string, idpId: string) => isUuid(idpId) && (await store.idps.get(teamId, idpId.toLowerCase())) !== null;
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
-  const scimUsers = new ScimUserService(store, audit, config);
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const invitations = new InvitationService(store, config, mailer, audit, logger);
+  const scimUsers = new ScimUserService(store, audit, config, invitations);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
-  return { config, store, logger, audit, accounts, scimTokens, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler };
 }

@@ -35,6 +35,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
     };
   }
   const outbox = path.join(options.dataDir, 'outbox');
+  options.logger.info({ outbox }, 'SMTP_URL is not set: outgoing mail (invitations) is written as .eml files to the outbox');
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {

@@ -5,6 +5,7 @@
  * optimistic concurrency, and the audit trail.
  */
 import type { Auditor } from '../accounts/audit';
+import type { InvitationService } from '../accounts/invitation-service';
 import type { Config } from '../config';
 import type { FilterNode } from '../store/query';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
@@ -32,6 +33,8 @@ export class ScimUserService {
     private readonly store: Store,
     private readonly audit: Auditor,
     private readonly config: Pick<Config, 'publicUrl' | 'richInfoLimit'>,
+    /** Email/password teams: externalId is the sign-in email; new users are pending and invited. */
+    private readonly invitations?: InvitationService,
   ) {}
 
   /** The SCIM resource for a stored user; meta.location is absolute, from PUBLIC_URL. */
@@ -48,9 +51,13 @@ export class ScimUserService {
 
   async createUser(token: ScimToken, body: unknown): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
-    const user = await this.write(parts, () => this.store.users.create(newScimUser(token, parts)));
+    const invite = await this.usesInvitations(token);
+    // Email/password team: pending with the externalId as sign-in email, whatever `active` says.
+    const fields = invite && parts.externalId !== null ? this.invitations!.pendingUserFields(parts.externalId) : {};
+    const user = await this.write(parts, () => this.store.users.create({ ...newScimUser(token, parts), ...fields }));
     await this.record(token, 'user.created', user, { userName: user.handle, externalId: user.externalId });
     if (user.status === 'suspended') await this.record(token, 'user.suspended', user, {});
+    if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
     return user;
   }
 
@@ -100,19 +107,27 @@ export class ScimUserService {
   /** PUT: the body is the whole user; attributes it omits are cleared. */
   async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
-    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, () => parts);
+    const invite = await this.usesInvitations(token);
+    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, () => parts, invite);
     await this.record(token, 'user.replaced', after, {});
     await this.recordStatusChange(token, before, after);
+    if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     return after;
   }
 
   /** PATCH: operations apply atomically to the current resource; any failure leaves the user as it was. */
   async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
-    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, (current) =>
-      splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
+    const invite = await this.usesInvitations(token);
+    const { before, after } = await this.writeCurrent(
+      token.teamId,
+      id,
+      ifMatch,
+      (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
+      invite,
     );
     await this.record(token, 'user.patched', after, {});
     await this.recordStatusChange(token, before, after);
+    if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     return after;
   }
 
@@ -121,6 +136,12 @@ export class ScimUserService {
     checkIfMatch(ifMatch, userETag(current));
     if (!(await this.store.users.delete(token.teamId, id))) throw userNotFound(id);
     await this.record(token, 'user.deleted', current, { userName: current.handle, externalId: current.externalId });
+    await this.invitations?.onUserDeleted(current, scimActor(token));
+  }
+
+  /** True when this token provisions an email/password team (no SAML IdP, token not bound to one). */
+  private async usesInvitations(token: ScimToken): Promise<boolean> {
+    return this.invitations ? this.invitations.teamUsesInvitations(token.teamId, token) : false;
   }
 
   private inputOptions() {
@@ -132,7 +153,13 @@ export class ScimUserService {
    * is a 412 when the client sent If-Match; without it the client meant "whatever is current", so
    * the change is recomputed on the fresh user.
    */
-  private async writeCurrent(teamId: string, id: string, ifMatch: string | undefined, compute: (current: User) => StoredUserParts): Promise<{ before: User; after: User }> {
+  private async writeCurrent(
+    teamId: string,
+    id: string,
+    ifMatch: string | undefined,
+    compute: (current: User) => StoredUserParts,
+    emailFromExternalId = false,
+  ): Promise<{ before: User; after: User }> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.getUser(teamId, id);
       checkIfMatch(ifMatch, userETag(current));
@@ -147,6 +174,10 @@ export class ScimUserService {
         status: nextStatus(current.status, parts.active),
         scim: parts.scim,
       };
+      // Email/password team: the sign-in email follows externalId (a pending user is re-invited there).
+      if (emailFromExternalId && parts.externalId !== null && parts.externalId !== current.externalId) {
+        next.email = this.invitations!.pendingUserFields(parts.externalId).email;
+      }
       try {
         const after = await this.write(parts, () => this.store.users.update(next, current.version));
         if (!after) throw userNotFound(id);
@@ -168,6 +199,7 @@ export class ScimUserService {
       if (error instanceof UniqueConstraintError) {
         if (error.field === 'handle') throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
         if (error.field === 'externalId') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is already used by another user of this team`, 'uniqueness');
+        if (error.field === 'email') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
         throw new ScimError(409, `${error.field} is already used by another user`, 'uniqueness');
       }
       throw error;

@@ -275,6 +275,10 @@ export interface Invitation {
   lastSendError: string | null;
 }
 
+/**
+ * "Open" below means neither accepted nor voided; an open invitation may still have expired
+ * (callers compare expiresAt), so an admin can see that a link ran out and re-send it.
+ */
 export interface InvitationRepo {
   /** Voids the user's other open invitations in the same transaction. */
   create(invitation: Invitation): Promise<void>;
@@ -383,6 +387,7 @@ export interface Store {
   samlRequests: SamlRequestRepo;
   replayCache: ReplayCacheRepo;
   samlTestRuns: SamlTestRunRepo;
+  invitations: InvitationRepo;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,11 +3,11 @@
  * server, the CLI or a second server race each other.
  */
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store/open';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { newTeam } from '../support/store-fixtures';
 import { spawnStoreChild, waitFor } from '../support/store-spawn';
 

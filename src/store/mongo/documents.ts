@@ -95,3 +95,17 @@ export interface LockDoc {
   _id: string;
   seq: number;
 }
+
+export interface InvitationDoc {
+  _id: string;
+  teamId: string;
+  userId: string;
+  email: string;
+  /** SHA-256 (hex) of the link's secret. */
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  voidedAt: string | null;
+  lastSendError: string | null;
+}

@@ -9,6 +9,7 @@ const UNIQUE_FIELDS: Record<string, string> = {
   nameId: 'nameId',
   claimedEntityId: 'entityId',
   handle: 'handle',
+  tokenHash: 'tokenHash',
   _id: 'id',
 };
 

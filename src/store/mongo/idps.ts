@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo } from '../port';
 import { mapUniqueViolation } from './errors';
 import type { Models } from './models';
@@ -114,7 +114,9 @@ export class MongoIdentityProviderRepo implements IdentityProviderRepo {
       const userIds = (await this.models.User.find({ teamId, idpId: id }, { _id: 1 }).session(session).lean<{ _id: string }[]>()).map((u) => u._id);
       if (userIds.length > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, refused: true };
       for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        await this.models[dependent.model].deleteMany({ [dependent.userField]: { $in: userIds } }, { session });
+        // The models' document types differ; the filter is the same plain one for each.
+        const model = this.models[dependent.model] as unknown as Model<unknown>;
+        await model.deleteMany({ [dependent.userField]: { $in: userIds } }, { session });
       }
       const usersRemoved = (await this.models.User.deleteMany({ _id: { $in: userIds } }, { session })).deletedCount;
       await this.models.SamlRequest.deleteMany({ idpId: id }, { session });

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
 import { MongoIdentityProviderRepo } from './idps';
+import { MongoInvitationRepo } from './invitations';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
 import { MongoReplayCacheRepo } from './replay-cache';
@@ -25,6 +26,7 @@ export class MongoStore implements Store {
   readonly samlRequests: MongoSamlRequestRepo;
   readonly replayCache: MongoReplayCacheRepo;
   readonly samlTestRuns: MongoSamlTestRunRepo;
+  readonly invitations: MongoInvitationRepo;
 
   constructor(
     private readonly connection: Connection,
@@ -40,6 +42,7 @@ export class MongoStore implements Store {
     this.samlRequests = new MongoSamlRequestRepo(models);
     this.replayCache = new MongoReplayCacheRepo(models);
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
+    this.invitations = new MongoInvitationRepo(connection, models);
   }
 
   async ping(): Promise<void> {

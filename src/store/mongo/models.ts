@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { createSamlModels } from './saml-models';
-import type { AuditDoc, EmailDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
+import type { AuditDoc, EmailDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
 const options = { versionKey: false, minimize: false, strict: 'throw' } as const;
 const nullableString = { type: String, default: null };
@@ -125,6 +125,24 @@ const provisioningLogSchema = new Schema<ProvisioningLogDoc>(
 );
 provisioningLogSchema.index({ teamId: 1, at: -1, _id: -1 });
 
+const invitationSchema = new Schema<InvitationDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    userId: { type: String, required: true },
+    email: { type: String, required: true },
+    tokenHash: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    expiresAt: { type: String, required: true },
+    acceptedAt: nullableString,
+    voidedAt: nullableString,
+    lastSendError: nullableString,
+  },
+  options,
+);
+invitationSchema.index({ tokenHash: 1 }, { unique: true });
+invitationSchema.index({ userId: 1, createdAt: -1 });
+
 const lockSchema = new Schema<LockDoc>({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, options);
 
 export function createModels(connection: Connection) {
@@ -135,6 +153,7 @@ export function createModels(connection: Connection) {
     Session: connection.model<SessionDoc>('Session', sessionSchema, 'sessions'),
     Audit: connection.model<AuditDoc>('Audit', auditSchema, 'audit_log'),
     ProvisioningLog: connection.model<ProvisioningLogDoc>('ProvisioningLog', provisioningLogSchema, 'provisioning_log'),
+    Invitation: connection.model<InvitationDoc>('Invitation', invitationSchema, 'invitations'),
     Lock: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
     ...createSamlModels(connection),
   };

@@ -1,4 +1,4 @@
-import type { ClientSession, Connection } from 'mongoose';
+import type { ClientSession, Connection, Model } from 'mongoose';
 import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
@@ -12,7 +12,10 @@ import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
  * Collections holding documents that hang off a user, deleted with it in one transaction.
  * Later features append theirs here (group memberships, invitations…).
  */
-export const USER_DEPENDENT_COLLECTIONS = [{ model: 'Session', userField: 'userId' }] as const satisfies ReadonlyArray<{
+export const USER_DEPENDENT_COLLECTIONS = [
+  { model: 'Session', userField: 'userId' },
+  { model: 'Invitation', userField: 'userId' },
+] as const satisfies ReadonlyArray<{
   model: keyof Models;
   userField: string;
 }>;
@@ -94,7 +97,9 @@ export class MongoUserRepo implements UserRepo {
     return this.connection.transaction(async (session) => {
       if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
       for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        await this.models[dependent.model].deleteMany({ [dependent.userField]: id }, { session });
+        // The models' document types differ; the filter is the same plain one for each.
+        const model = this.models[dependent.model] as unknown as Model<unknown>;
+        await model.deleteMany({ [dependent.userField]: id }, { session });
       }
       await this.models.User.deleteOne({ _id: id }, { session });
       return true;

@@ -16,6 +16,8 @@ const UNIQUE_FIELDS: Record<string, string> = {
   'identity_providers.team_id, identity_providers.handle': 'handle',
   'saml_requests.id': 'id',
   'saml_test_runs.id': 'id',
+  'invitations.id': 'id',
+  'invitations.token_hash': 'tokenHash',
 };
 
 /** Runs `write`, turning a unique-index violation into UniqueConstraintError(field). */

@@ -2,6 +2,7 @@ import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { SqliteIdentityProviderRepo } from './idps';
+import { SqliteInvitationRepo } from './invitations';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
 import { SqliteReplayCacheRepo } from './replay-cache';
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   readonly samlRequests: SqliteSamlRequestRepo;
   readonly replayCache: SqliteReplayCacheRepo;
   readonly samlTestRuns: SqliteSamlTestRunRepo;
+  readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
@@ -40,6 +42,7 @@ export class SqliteStore implements Store {
     this.samlRequests = new SqliteSamlRequestRepo(db);
     this.replayCache = new SqliteReplayCacheRepo(db);
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
+    this.invitations = new SqliteInvitationRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 

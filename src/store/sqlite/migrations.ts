@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { CORE_SCHEMA } from './schema-001-core';
 import { SAML_SCHEMA } from './schema-002-saml';
+import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '001_core', up: CORE_SCHEMA },
   { id: '002_saml', up: SAML_SCHEMA },
+  { id: '004_invitations', up: INVITATIONS_SCHEMA },
 ];
 
 /**

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { nowIso, randomSecret, sha256Hex } from '../../../src/crypto';
+import { SCIM_TOKEN_PREFIX } from '../../../src/scim/token-service';
 import { createScimToken, createTeam, type TestTeam } from '../../support/fixtures';
 import { call, type Reply } from '../../support/http';
 import type { TestServer } from '../../support/server';
@@ -26,9 +28,14 @@ export interface ScimClient {
   patch(id: string, operations: unknown[], headers?: Record<string, string>): Promise<Reply>;
 }
 
-export async function scimClient(server: TestServer, teamName: string, base = '/scim/v2'): Promise<ScimClient> {
+/**
+ * `sso` (default): the token is bound to a SAML IdP, so externalId is a NameID and users are created
+ * as the body says. `password`: an email/password team — externalId must be an email and new users
+ * are pending until they accept their invitation (test/component/invitations).
+ */
+export async function scimClient(server: TestServer, teamName: string, base = '/scim/v2', mode: 'sso' | 'password' = 'sso'): Promise<ScimClient> {
   const team = await createTeam(server, teamName);
-  const token = await createScimToken(server, team, `${teamName} IdP`);
+  const token = mode === 'sso' ? await createIdpBoundScimToken(server, team, `${teamName} IdP`) : await createScimToken(server, team, `${teamName} IdP`);
   const request = (method: string, p: string, json?: unknown, headers: Record<string, string> = {}) =>
     call(server.url, method, base + p, { token, json, headers: { 'content-type': 'application/scim+json', ...headers } });
   return {
@@ -38,6 +45,14 @@ export async function scimClient(server: TestServer, teamName: string, base = '/
     createUser: (overrides = {}) => request('POST', '/Users', newUserBody(overrides)),
     patch: (id, operations, headers) => request('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations }, headers),
   };
+}
+
+/** A SCIM token bound to an IdP, written to the store directly (the API checks the IdP exists). */
+async function createIdpBoundScimToken(server: TestServer, team: TestTeam, description: string): Promise<string> {
+  const secret = SCIM_TOKEN_PREFIX + randomSecret();
+  const token = { id: randomUUID(), teamId: team.teamId, secretHash: sha256Hex(secret), name: description, description, idpId: randomUUID(), createdAt: nowIso() };
+  if ((await server.services.store.scimTokens.createWithinLimit(token, 8)) !== 'created') throw new Error('token limit reached');
+  return secret;
 }
 
 export function newUserBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,0 +1,147 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Config } from '../config';
+import { authOf, requireAccess, requireAdminRole } from '../http/auth';
+import { AppError, badRequest } from '../http/errors';
+import { errorFormat } from '../http/middleware';
+import { mintLimiter } from '../http/rate-limits';
+import { formatExpiry } from '../mail/invitation-mail';
+import { createCsrf } from '../web/csrf';
+import { Pages } from '../web/pages';
+import type { AccountService } from './account-service';
+import { InvitationLinkError, type CheckedLink, type InvitationService } from './invitation-service';
+import { MIN_PASSWORD_LENGTH } from './passwords';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface InvitationRouteDeps {
+  config: Config;
+  accounts: AccountService;
+  invitations: InvitationService;
+}
+
+/**
+ * The accept page (`/invitations/accept?token=…`, views/invitation.eta in the pages' layout) and the
+ * admin API (`/users/{id}/invitation`).
+ *
+ * The accept form is CSRF-protected like every page form (src/web/csrf.ts: double-submit cookie +
+ * hidden field). It would be safe without: its POST does nothing without the invitation's own
+ * 256-bit secret, which a cross-site attacker cannot know, and accepting signs nobody in. The
+ * secret in the URL does not leak through Referer (helmet: Referrer-Policy no-referrer); pages are
+ * no-store.
+ */
+export function invitationRoutes(deps: InvitationRouteDeps): Router {
+  const { invitations, config } = deps;
+  const router = Router();
+  // Same key file and cookie as the other pages, so the tokens are interchangeable.
+  const csrf = createCsrf(config);
+  const pages = new Pages(config, csrf, () => []);
+  // Per app instance, so two apps in one process (tests) do not share counters.
+  const acceptLimiter = createAcceptLimiter((req, res) => renderProblem(pages, req, res, new AppError(429, 'too-many-requests', 'Too many attempts from your network. Wait a minute and try again.')));
+  const resendPerUserLimiter = createResendPerUserLimiter();
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  const page: RequestHandler[] = [errorFormat('html'), noStore, cookieParser()];
+  const form: RequestHandler[] = [...page, acceptLimiter, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), csrf.protect];
+
+  const renderForm = (req: Request, res: Response, link: CheckedLink, token: string, error: string | null = null, status = 200) =>
+    pages.render(req, res, 'invitation', {
+      title: `Join ${link.team.name}`,
+      state: 'form',
+      token,
+      teamName: link.team.name,
+      email: link.user.email ?? link.invitation.email,
+      expires: formatExpiry(new Date(link.invitation.expiresAt)),
+      minLength: MIN_PASSWORD_LENGTH,
+      error,
+    }, status);
+
+  router.get('/invitations/accept', ...page, htmlRoute(pages, async (req, res) => {
+    const token = req.query.token;
+    renderForm(req, res, await invitations.check(token), String(token));
+  }));
+
+  router.post('/invitations/accept', ...form, htmlRoute(pages, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const user = await invitations.accept(body.token, body.password, body.password_confirmation);
+      pages.render(req, res, 'invitation', { title: 'Account activated', state: 'done', email: user.email ?? '' });
+    } catch (e) {
+      // A password problem re-shows the form (the link is still good); a link problem gets its page.
+      if (e instanceof AppError && !(e instanceof InvitationLinkError) && e.status === 400) {
+        return renderForm(req, res, await invitations.check(body.token), String(body.token), e.message, 400);
+      }
+      throw e;
+    }
+  }));
+
+  const admin = [requireAccess(deps.accounts), requireAdminRole];
+  const userId = (req: Request) => {
+    const id = String(req.params.id);
+    if (!UUID.test(id)) throw badRequest('invalid-id', 'The user id in the path must be a UUID.');
+    return id;
+  };
+
+  router.get('/users/:id/invitation', ...admin, async (req, res) => {
+    res.json(await invitations.status(authOf(res).team.id, userId(req)));
+  });
+
+  router.post('/users/:id/invitation', ...admin, mintLimiter('invitation requests'), resendPerUserLimiter, async (req, res) => {
+    const { user, team } = authOf(res);
+    const status = await invitations.resend(team.id, userId(req), { type: 'user', id: user.id, name: user.email ?? user.handle });
+    res.status(202).json(status);
+  });
+
+  return router;
+}
+
+/** A user can be re-sent an invitation 5 times in 15 minutes: enough for typos, not for mail-bombing. */
+const createResendPerUserLimiter = () =>
+  rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 5,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `resend:${String(req.params.id)}`,
+    handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This user was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
+  });
+
+/** Each acceptance costs an argon2 hash: bound it per address. */
+const createAcceptLimiter = (render: (req: Request, res: Response) => void) =>
+  rateLimit({
+    windowMs: 60_000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: (req, res) => render(req, res),
+  });
+
+const LINK_TITLES: Record<InvitationLinkError['problem'], string> = {
+  invalid: 'Invitation link not valid',
+  expired: 'Invitation expired',
+  used: 'Invitation already used',
+  replaced: 'Invitation replaced',
+  'not-pending': 'Invitation cannot be used',
+};
+
+function renderProblem(pages: Pages, req: Request, res: Response, e: AppError): void {
+  const title = e instanceof InvitationLinkError ? LINK_TITLES[e.problem] : e.status === 429 ? 'Too many attempts' : 'That did not work';
+  const expired = e instanceof InvitationLinkError && e.expiresAt ? formatExpiry(new Date(e.expiresAt)) : null;
+  pages.render(req, res, 'invitation', { title, state: 'problem', status: e.status, label: e.label, message: e.message, expired }, e.status);
+}
+
+/** Link problems get their own page; other errors go to the pages' error renderer (errorFormat html). */
+function htmlRoute(pages: Pages, handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await handler(req, res);
+    } catch (e) {
+      if (e instanceof InvitationLinkError) return renderProblem(pages, req, res, e);
+      next(e);
+    }
+  };
+}

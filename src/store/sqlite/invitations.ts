@@ -1,0 +1,104 @@
+import type { Invitation, InvitationRepo, Timestamp, User } from '../port';
+import type { Db } from './database';
+import { mapUniqueViolation } from './errors';
+import { rowToUser, type UserRow } from './user-rows';
+
+interface InvitationRow {
+  id: string;
+  team_id: string;
+  user_id: string;
+  email: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  voided_at: string | null;
+  last_send_error: string | null;
+}
+
+function rowToInvitation(row: InvitationRow): Invitation {
+  return {
+    id: row.id,
+    teamId: row.team_id,
+    userId: row.user_id,
+    email: row.email,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    acceptedAt: row.accepted_at,
+    voidedAt: row.voided_at,
+    lastSendError: row.last_send_error,
+  };
+}
+
+const OPEN = 'accepted_at IS NULL AND voided_at IS NULL';
+
+export class SqliteInvitationRepo implements InvitationRepo {
+  private readonly statements;
+  private readonly createTx;
+  private readonly acceptTx;
+
+  constructor(db: Db) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO invitations (id, team_id, user_id, email, token_hash, created_at, expires_at, accepted_at, voided_at, last_send_error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      voidForUser: db.prepare(`UPDATE invitations SET voided_at = ? WHERE user_id = ? AND ${OPEN}`),
+      byTokenHash: db.prepare('SELECT * FROM invitations WHERE token_hash = ?'),
+      openForUser: db.prepare(`SELECT * FROM invitations WHERE team_id = ? AND user_id = ? AND ${OPEN} ORDER BY created_at DESC, id DESC LIMIT 1`),
+      markAccepted: db.prepare(`UPDATE invitations SET accepted_at = ? WHERE id = ? AND ${OPEN} AND expires_at > ? RETURNING *`),
+      activateUser: db.prepare(
+        `UPDATE users SET status = 'active', password_hash = ?, version = version + 1, updated_at = ?
+         WHERE id = ? AND team_id = ? AND status = 'pending' RETURNING *`,
+      ),
+      recordSendResult: db.prepare('UPDATE invitations SET last_send_error = ? WHERE id = ?'),
+    };
+    this.createTx = db.transaction((i: Invitation) => {
+      this.statements.voidForUser.run(i.createdAt, i.userId);
+      this.statements.insert.run(i.id, i.teamId, i.userId, i.email, i.tokenHash, i.createdAt, i.expiresAt, i.acceptedAt, i.voidedAt, i.lastSendError);
+    });
+    // Both updates or neither: a consumed link always leaves an active user, and a link can be consumed once.
+    this.acceptTx = db.transaction((id: string, passwordHash: string, now: Timestamp): User | null => {
+      const invitation = this.statements.markAccepted.get(now, id, now) as InvitationRow | undefined;
+      if (!invitation) return null;
+      const user = this.statements.activateUser.get(passwordHash, now, invitation.user_id, invitation.team_id) as UserRow | undefined;
+      if (!user) throw new NotPendingRollback();
+      return rowToUser(user);
+    });
+  }
+
+  async create(invitation: Invitation): Promise<void> {
+    mapUniqueViolation(() => this.createTx.immediate(invitation));
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<Invitation | null> {
+    const row = this.statements.byTokenHash.get(tokenHash) as InvitationRow | undefined;
+    return row ? rowToInvitation(row) : null;
+  }
+
+  async findOpenForUser(teamId: string, userId: string): Promise<Invitation | null> {
+    const row = this.statements.openForUser.get(teamId, userId) as InvitationRow | undefined;
+    return row ? rowToInvitation(row) : null;
+  }
+
+  async accept(id: string, passwordHash: string, now: Timestamp): Promise<User | null> {
+    try {
+      return this.acceptTx.immediate(id, passwordHash, now);
+    } catch (e) {
+      if (e instanceof NotPendingRollback) return null; // the user is no longer pending: the invitation stays open
+      throw e;
+    }
+  }
+
+  async voidForUser(userId: string, now: Timestamp): Promise<void> {
+    this.statements.voidForUser.run(now, userId);
+  }
+
+  async recordSendResult(id: string, error: string | null): Promise<void> {
+    this.statements.recordSendResult.run(error, id);
+  }
+}
+
+/** Thrown inside the accept transaction to roll back the invitation update. */
+class NotPendingRollback extends Error {}
