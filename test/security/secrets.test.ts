@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../../src/crypto';
 import { createScimToken, createTeam, type TestTeam } from '../support/fixtures';
@@ -60,6 +61,27 @@ describe('secrets never leak into logs or the store', () => {
       secrets.add('SCIM password in a refused request', badPassword);
       await call(server.url, 'POST', '/scim/v2/Users', { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pw.user', displayName: 42, password: badPassword } });
       await call(server.url, 'POST', '/scim/v2/Users', { token: scimToken, headers: scimHeaders, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'pw.user2', externalId: 'pw.user2@acme.test', password: { value: badPassword } } });
+    }
+
+    if (INVITATIONS_MOUNTED) {
+      // An invitation link's secret: mailed (the outbox .eml), hashed in the store, never logged, also when the page is opened.
+      const invited = await addPerson(server, acme.teamId, { name: 'Invited Iris', status: 'pending', email: 'iris@acme.test' });
+      expect((await call(server.url, 'POST', `/users/${invited.id}/invitation`, { token: acme.accessToken })).status).toBe(202);
+      const outbox = path.join(server.dataDir, 'outbox');
+      // The mail is written after the 202; wait until the link can be read (up to 20 s on a busy machine).
+      const readLink = () =>
+        (existsSync(outbox) ? readdirSync(outbox) : [])
+          .map((f) => readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+          .map((m) => /token=([A-Za-z0-9_-]{43})/.exec(m)?.[1])
+          .find(Boolean);
+      let link = readLink();
+      for (let i = 0; i < 200 && !link; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        link = readLink();
+      }
+      expect(link).toBeDefined();
+      secrets.add('invitation link secret', link);
+      expect((await call(server.url, 'GET', `/invitations/accept?token=${link}`)).status).toBe(200);
     }
 
     // A token creation with a wrong password: the password in the body must not be logged either.
