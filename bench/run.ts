@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
 import { benchSamlAcs } from './saml-acs';
+import { runGroupsBench } from './scim-groups';
 import { benchScimUsers } from './scim-users';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'saml-acs': () => benchSamlAcs(),
   'scim-users': () => benchScimUsers(),
+  'scim-groups': () => runGroupsBench(),
 };
 
 async function main(): Promise<void> {

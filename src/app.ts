@@ -7,6 +7,7 @@ import { Metrics } from './http/metrics';
 import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { ssoRoutes } from './saml/sso-routes';
+import { teamSettingsRoutes } from './accounts/team-settings-routes';
 import { provisioningLogRoutes } from './scim/provisioning-log-routes';
 import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
@@ -41,6 +42,7 @@ export function createApp(services: Services): express.Express {
   app.use('/scim', scim);
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
+  app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
 
   app.use(web.router);
 

@@ -12,9 +12,11 @@ import { RedirectPolicy } from './saml/redirect-targets';
 import { SamlScheduler } from './saml/saml-scheduler';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { SsoService } from './saml/sso-service';
+import { TeamSettingsService } from './accounts/team-settings';
+import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
 import { ScimUserService } from './scim/user-service';
-import type { Store } from './store/port';
+import type { GroupOfUser, Store } from './store/port';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
 export interface Services {
@@ -32,6 +34,10 @@ export interface Services {
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
   samlScheduler: SamlScheduler;
+  groups: GroupService;
+  /** The groups a user belongs to, for the SCIM User resource's read-only `groups` attribute. */
+  groupsOfUser: (teamId: string, userId: string) => Promise<GroupOfUser[]>;
+  teamSettings: TeamSettingsService;
 }
 
 export interface ServiceOptions {
@@ -51,6 +57,9 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
+  const groups = new GroupService(store, audit);
+  const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
+  const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
 }

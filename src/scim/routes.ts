@@ -5,6 +5,7 @@ import { discoveryRoutes } from './discovery-routes';
 import { ScimError } from './errors';
 import { requireScimToken } from './scim-auth';
 import { userRoutes } from './user-routes';
+import { groupRoutes } from './group-routes';
 
 /** Group PATCHes with thousands of members are large; 12 MB leaves room for ~100k member refs. */
 const SCIM_BODY_LIMIT = '12mb';
@@ -22,8 +23,8 @@ export function scimRoutes(services: Services): Router {
   router.use(services.provisioningLog.middleware());
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
-  router.use('/Users', userRoutes(services.scimUsers));
-  // ── /Groups mounts here (same token, log and body parser): router.use('/Groups', groupRoutes(...)); ──
+  router.use('/Users', userRoutes(services.scimUsers, services.groupsOfUser));
+  router.use('/Groups', groupRoutes({ config: services.config, groups: services.groups }));
 
   router.use((req, _res, next) => {
     next(new ScimError(404, `No SCIM endpoint ${req.method} ${req.path}; this server has /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.`));

@@ -7,7 +7,7 @@ import { USER_RESOURCE_TYPE } from './resource-types';
 import { listResponse, sendScim } from './respond';
 import { scimTokenOf } from './scim-auth';
 import { userETag, type ScimUserService } from './user-service';
-import type { User } from '../store/port';
+import type { GroupOfUser, User } from '../store/port';
 
 const hides = (defs: readonly AttributeDef[]): boolean => defs.some((d) => d.returned === 'never' || d.returned === 'request' || hides(d.subAttributes ?? []));
 /** True when the User schemas have attributes that are not returned by default (none today). */
@@ -20,7 +20,7 @@ function project(resource: ReturnType<ScimUserService['toResource']>, request: P
 }
 
 /** `/Users` (RFC 7644 §3): route → validate → ScimUserService → store → resource. */
-export function userRoutes(users: ScimUserService): Router {
+export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: string, userId: string) => Promise<GroupOfUser[]>): Router {
   const router = Router();
   const teamOf = (res: Response) => scimTokenOf(res).teamId;
   const ifMatch = (req: Request) => req.get('if-match');
@@ -57,7 +57,13 @@ export function userRoutes(users: ScimUserService): Router {
       res.status(304).end();
       return;
     }
-    sendUser(res, 200, user, parseProjection(req.query as Record<string, unknown>));
+    const projection = parseProjection(req.query as Record<string, unknown>);
+    // The read-only `groups` attribute on a single-user read (one indexed query); lists leave it out.
+    const groups = groupsOfUser ? await groupsOfUser(user.teamId, user.id) : [];
+    const base = users.location('').replace(/\/Users\/$/, '');
+    const refs = groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}`, type: 'direct' as const }));
+    res.setHeader('ETag', userETag(user));
+    sendScim(res, 200, project(users.toResource(user, refs), projection));
   });
 
   router.put('/:id', async (req, res) => {

@@ -16,7 +16,7 @@ import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
 import { applyUserPatch } from './patch';
-import { buildUserResource, formatVersion, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
+import { buildUserResource, formatVersion, type GroupRef, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
 
 /** A PUT/PATCH without If-Match is recomputed this often when a concurrent write moved the version. */
 const WRITE_ATTEMPTS = 3;
@@ -38,9 +38,9 @@ export class ScimUserService {
   ) {}
 
   /** The SCIM resource for a stored user; meta.location is absolute, from PUBLIC_URL. */
-  toResource(user: User): UserResource {
+  toResource(user: User, groups?: GroupRef[]): UserResource {
     return buildUserResource(
-      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim: user.scim },
+      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim: user.scim, ...(groups ? { groups } : {}) },
       { created: user.createdAt, lastModified: user.updatedAt, location: this.location(user.id), version: user.version },
     );
   }

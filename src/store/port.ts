@@ -262,6 +262,101 @@ export interface Group {
   updatedAt: Timestamp;
 }
 
+export type NewGroup = Omit<Group, 'version' | 'createdAt' | 'updatedAt'> & { createdAt?: Timestamp };
+
+export interface GroupQuery {
+  /** Paths as in the Group filter grammar: displayName, externalId, id, members.value, meta.created, meta.lastModified. */
+  filter?: FilterNode;
+  sortBy?: string;
+  sortOrder?: 'ascending' | 'descending';
+  /** 1-based, as in SCIM. */
+  startIndex: number;
+  count: number;
+}
+
+/** A member as a group resource shows it. */
+export interface GroupMember {
+  id: string;
+  displayName: string;
+}
+
+/** A group the user belongs to, for the User resource's read-only `groups`. */
+export interface GroupOfUser {
+  id: string;
+  displayName: string;
+}
+
+/**
+ * A membership change, applied as row inserts/deletes (see src/scim/group-member-plan.ts):
+ * replace if non-null, else clear when removeAll, delete `remove`, insert `add`; then the attributes.
+ */
+export interface MemberPlan {
+  displayName?: string;
+  /** null clears it. */
+  externalId?: string | null;
+  add: string[];
+  remove: string[];
+  removeAll: boolean;
+  replace: string[] | null;
+}
+
+export interface RoleChange {
+  userId: string;
+  from: Role;
+  to: Role;
+}
+
+export interface MembershipResult {
+  group: Group;
+  /** Users that became members / stopped being members in this write (ids, unordered). */
+  added: string[];
+  removed: string[];
+  /** Users whose role changed because a role group's membership changed (group-managed roles on). */
+  roleChanges: RoleChange[];
+}
+
+/** Thrown when member ids are not users of the group's team; nothing was written. */
+export class UnknownMembersError extends Error {
+  constructor(public readonly ids: string[]) {
+    super(`unknown members: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? '…' : ''}`);
+    this.name = 'UnknownMembersError';
+  }
+}
+
+export interface GroupRepo {
+  /**
+   * Inserts the group and its members in one transaction. Throws UniqueConstraintError('displayName'
+   * (case-insensitive within the team) | 'externalId'), or UnknownMembersError with nothing written.
+   */
+  create(group: NewGroup, memberIds: string[]): Promise<MembershipResult>;
+  get(teamId: string, id: string): Promise<Group | null>;
+  list(teamId: string, query: GroupQuery): Promise<Page<Group>>;
+  /**
+   * Applies the plan in one transaction: checks every added id is a user of the team
+   * (UnknownMembersError, nothing applied), the version when `expectedVersion` is a number
+   * (VersionConflictError), writes the attributes, bumps the version, and — when the team has
+   * group-managed roles on and this is a role group — recomputes the roles of the users who joined
+   * or left. Null when the group does not exist. A PUT is a plan with `replace` and both attributes.
+   */
+  applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null>;
+  /** Deletes the group and its memberships (recomputing roles as above). Null when it did not exist. */
+  delete(teamId: string, id: string): Promise<MembershipResult | null>;
+  /** Members with their display names, in the order they joined. */
+  listMembers(teamId: string, groupId: string): Promise<GroupMember[]>;
+  /** The same for several groups at once (one query for a list page). */
+  listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>>;
+  groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]>;
+  /** The team's groups marked as granting a role (whatever they are called now), highest role first. */
+  roleGroups(teamId: string): Promise<Group[]>;
+  /**
+   * Turns group-managed roles on in one transaction: sets the team flag, makes sure a group exists
+   * for each given role (reusing one already marked for it, else adopting one with the same name,
+   * else creating it), puts the team's current admins into the admin group so nobody is demoted by
+   * the switch, and recomputes roles of every role-group member. Returns the role groups.
+   */
+  enableGroupManagedRoles(teamId: string, roleGroups: NewGroup[]): Promise<{ groups: Group[]; roleChanges: RoleChange[] }>;
+}
+
 export interface Invitation {
   id: string;
   teamId: string;
@@ -387,6 +482,7 @@ export interface Store {
   samlRequests: SamlRequestRepo;
   replayCache: ReplayCacheRepo;
   samlTestRuns: SamlTestRunRepo;
+  groups: GroupRepo;
   invitations: InvitationRepo;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;

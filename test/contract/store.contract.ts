@@ -3,6 +3,7 @@
  * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
  */
 import type { Store } from '../../src/store/port';
+import { groupsContract } from './sections/groups.contract';
 import { invitationsContract } from './sections/invitations.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
 import { identityProvidersContract, replayCacheContract, samlRequestsContract, samlTestRunsContract } from './sections/saml.contract';
@@ -48,6 +49,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('SAML requests', () => samlRequestsContract(getStore));
     describe('SAML replay cache', () => replayCacheContract(getStore));
     describe('SAML test runs', () => samlTestRunsContract(getStore));
+    describe('groups and memberships', () => groupsContract(getStore));
     describe('invitations', () => invitationsContract(getStore));
   });
 }

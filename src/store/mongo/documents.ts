@@ -96,6 +96,30 @@ export interface LockDoc {
   seq: number;
 }
 
+export interface GroupDoc {
+  _id: string;
+  teamId: string;
+  displayName: string;
+  /** Lower-cased shadow: displayName is unique per team ignoring case. */
+  displayNameLower: string;
+  externalId: string | null;
+  roleGranted: Role | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One membership per document (`_id` = groupId + "/" + userId): no member array is ever rewritten. */
+export interface GroupMemberDoc {
+  _id: string;
+  groupId: string;
+  userId: string;
+  teamId: string;
+  /** Join order: (joinedAt, position within the write). */
+  joinedAt: string;
+  position: number;
+}
+
 export interface InvitationDoc {
   _id: string;
   teamId: string;

@@ -1,9 +1,9 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo } from '../port';
 import { mapUniqueViolation } from './errors';
 import type { Models } from './models';
 import type { IdpDoc } from './saml-models';
-import { USER_DEPENDENT_COLLECTIONS } from './users';
+import { deleteUserDependents } from './users';
 
 function docToIdp(doc: IdpDoc): IdentityProvider {
   return {
@@ -113,11 +113,7 @@ export class MongoIdentityProviderRepo implements IdentityProviderRepo {
       if (!(await this.models.IdentityProvider.exists({ _id: id, teamId }).session(session))) return { deleted: false, usersRemoved: 0, refused: false };
       const userIds = (await this.models.User.find({ teamId, idpId: id }, { _id: 1 }).session(session).lean<{ _id: string }[]>()).map((u) => u._id);
       if (userIds.length > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, refused: true };
-      for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        // The models' document types differ; the filter is the same plain one for each.
-        const model = this.models[dependent.model] as unknown as Model<unknown>;
-        await model.deleteMany({ [dependent.userField]: { $in: userIds } }, { session });
-      }
+      await deleteUserDependents(this.models, { $in: userIds }, session);
       const usersRemoved = (await this.models.User.deleteMany({ _id: { $in: userIds } }, { session })).deletedCount;
       await this.models.SamlRequest.deleteMany({ idpId: id }, { session });
       await this.models.SamlTestRun.deleteMany({ idpId: id }, { session });

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Store } from '../port';
 import { MongoAuditRepo } from './audit';
 import { MongoIdentityProviderRepo } from './idps';
+import { MongoGroupRepo } from './groups';
 import { MongoInvitationRepo } from './invitations';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
@@ -26,6 +27,7 @@ export class MongoStore implements Store {
   readonly samlRequests: MongoSamlRequestRepo;
   readonly replayCache: MongoReplayCacheRepo;
   readonly samlTestRuns: MongoSamlTestRunRepo;
+  readonly groups: MongoGroupRepo;
   readonly invitations: MongoInvitationRepo;
 
   constructor(
@@ -42,6 +44,7 @@ export class MongoStore implements Store {
     this.samlRequests = new MongoSamlRequestRepo(models);
     this.replayCache = new MongoReplayCacheRepo(models);
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
+    this.groups = new MongoGroupRepo(connection, models);
     this.invitations = new MongoInvitationRepo(connection, models);
   }
 

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { createSamlModels } from './saml-models';
-import type { AuditDoc, EmailDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
+import type { AuditDoc, EmailDoc, GroupDoc, GroupMemberDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
 const options = { versionKey: false, minimize: false, strict: 'throw' } as const;
 const nullableString = { type: String, default: null };
@@ -125,6 +125,42 @@ const provisioningLogSchema = new Schema<ProvisioningLogDoc>(
 );
 provisioningLogSchema.index({ teamId: 1, at: -1, _id: -1 });
 
+const groupSchema = new Schema<GroupDoc>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    displayName: { type: String, required: true },
+    displayNameLower: { type: String, required: true },
+    externalId: nullableString,
+    roleGranted: nullableString,
+    version: { type: Number, required: true },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  options,
+);
+groupSchema.index({ teamId: 1, displayNameLower: 1 }, { unique: true, name: 'groups_team_display_name_unique' });
+groupSchema.index(
+  { teamId: 1, externalId: 1 },
+  { unique: true, name: 'groups_team_external_id_unique', partialFilterExpression: { externalId: { $type: 'string' } } },
+);
+groupSchema.index({ teamId: 1, createdAt: 1, _id: 1 });
+groupSchema.index({ teamId: 1, roleGranted: 1 });
+
+const groupMemberSchema = new Schema<GroupMemberDoc>(
+  {
+    _id: { type: String, required: true },
+    groupId: { type: String, required: true },
+    userId: { type: String, required: true },
+    teamId: { type: String, required: true },
+    joinedAt: { type: String, required: true },
+    position: { type: Number, required: true },
+  },
+  options,
+);
+groupMemberSchema.index({ groupId: 1, joinedAt: 1, position: 1 });
+groupMemberSchema.index({ teamId: 1, userId: 1 });
+
 const invitationSchema = new Schema<InvitationDoc>(
   {
     _id: { type: String, required: true },
@@ -155,6 +191,8 @@ export function createModels(connection: Connection) {
     ProvisioningLog: connection.model<ProvisioningLogDoc>('ProvisioningLog', provisioningLogSchema, 'provisioning_log'),
     Invitation: connection.model<InvitationDoc>('Invitation', invitationSchema, 'invitations'),
     Lock: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
+    Group: connection.model<GroupDoc>('Group', groupSchema, 'groups'),
+    GroupMember: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema, 'group_members'),
     ...createSamlModels(connection),
   };
 }

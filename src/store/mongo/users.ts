@@ -1,4 +1,4 @@
-import type { ClientSession, Connection, Model } from 'mongoose';
+import type { ClientSession, Connection } from 'mongoose';
 import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
@@ -14,11 +14,21 @@ import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
  */
 export const USER_DEPENDENT_COLLECTIONS = [
   { model: 'Session', userField: 'userId' },
+  { model: 'GroupMember', userField: 'userId' },
   { model: 'Invitation', userField: 'userId' },
 ] as const satisfies ReadonlyArray<{
   model: keyof Models;
   userField: string;
 }>;
+
+/** Deletes what hangs off the given user(s) in every dependent collection; call inside the user delete's transaction. */
+export async function deleteUserDependents(models: Models, userIds: string | { $in: string[] }, session: ClientSession): Promise<void> {
+  for (const dependent of USER_DEPENDENT_COLLECTIONS) {
+    // Each model's typed filter differs; the field name comes from the constant list above.
+    const model = models[dependent.model] as unknown as { deleteMany(filter: Record<string, unknown>, options: { session: ClientSession }): Promise<unknown> };
+    await model.deleteMany({ [dependent.userField]: userIds }, { session });
+  }
+}
 
 export class MongoUserRepo implements UserRepo {
   constructor(
@@ -96,11 +106,7 @@ export class MongoUserRepo implements UserRepo {
   async delete(teamId: string, id: string): Promise<boolean> {
     return this.connection.transaction(async (session) => {
       if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
-      for (const dependent of USER_DEPENDENT_COLLECTIONS) {
-        // The models' document types differ; the filter is the same plain one for each.
-        const model = this.models[dependent.model] as unknown as Model<unknown>;
-        await model.deleteMany({ [dependent.userField]: id }, { session });
-      }
+      await deleteUserDependents(this.models, id, session);
       await this.models.User.deleteOne({ _id: id }, { session });
       return true;
     });

@@ -1,5 +1,6 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
+import { SqliteGroupRepo } from './groups';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { SqliteIdentityProviderRepo } from './idps';
 import { SqliteInvitationRepo } from './invitations';
@@ -28,6 +29,7 @@ export class SqliteStore implements Store {
   readonly samlRequests: SqliteSamlRequestRepo;
   readonly replayCache: SqliteReplayCacheRepo;
   readonly samlTestRuns: SqliteSamlTestRunRepo;
+  readonly groups: SqliteGroupRepo;
   readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
 
@@ -42,6 +44,7 @@ export class SqliteStore implements Store {
     this.samlRequests = new SqliteSamlRequestRepo(db);
     this.replayCache = new SqliteReplayCacheRepo(db);
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
+    this.groups = new SqliteGroupRepo(db);
     this.invitations = new SqliteInvitationRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }

@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { CORE_SCHEMA } from './schema-001-core';
 import { SAML_SCHEMA } from './schema-002-saml';
+import { GROUPS_SCHEMA } from './schema-003-groups';
 import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 
 export interface Migration {
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '001_core', up: CORE_SCHEMA },
   { id: '002_saml', up: SAML_SCHEMA },
+  { id: '003_groups', up: GROUPS_SCHEMA },
   { id: '004_invitations', up: INVITATIONS_SCHEMA },
 ];
 

@@ -16,6 +16,7 @@ import { UserEmailWriter, rowToUser, userParams, type UserRow } from './user-row
 export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: string }> = [
   { table: 'user_emails', userColumn: 'user_id' },
   { table: 'sessions', userColumn: 'user_id' },
+  { table: 'group_members', userColumn: 'user_id' },
   { table: 'invitations', userColumn: 'user_id' },
 ];
 

@@ -1,0 +1,137 @@
+/**
+ * `/Groups` (RFC 7644 §3): route → group-service → store port → resource mapper. Mounted behind
+ * requireScimToken, the JSON body parser and errorFormat('scim'); every path here is team-scoped by
+ * the token, so another team's group is simply "not found".
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config';
+import type { AuditActor, Group, GroupMember } from '../store/port';
+import { buildGroupResource } from './group-input';
+import { GroupService, type GroupWithMembers } from './group-service';
+import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
+import { GROUP_RESOURCE_TYPE } from './resource-types';
+import { formatVersion } from './user-input';
+import { GROUP_SCHEMA, LIST_RESPONSE_SCHEMA } from './schemas';
+import { scimTokenOf } from './scim-auth';
+import type { ScimResource } from './values';
+
+export interface GroupRouteDeps {
+  config: Pick<Config, 'publicUrl'>;
+  groups: GroupService;
+}
+
+const MEMBERS_URN = `${GROUP_SCHEMA}:members`.toLowerCase();
+
+/** A query parameter by name, ignoring case (clients write startIndex, startindex…); first value wins. */
+function param(req: Request, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(req.query)) {
+    if (key.toLowerCase() !== lower) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    return typeof first === 'string' ? first : undefined;
+  }
+  return undefined;
+}
+
+function projectionOf(req: Request): ProjectionRequest {
+  return { attributes: param(req, 'attributes'), excludedAttributes: param(req, 'excludedAttributes') };
+}
+
+const namesMembers = (name: string, whole: boolean) => {
+  const n = name.toLowerCase();
+  if (n === 'members' || n === MEMBERS_URN) return true;
+  return !whole && (n.startsWith('members.') || n.startsWith(`${MEMBERS_URN}.`));
+};
+
+/** excludedAttributes=members (Entra ID) or attributes without members: never load the member rows. */
+export function wantsMembers(projection: ProjectionRequest): boolean {
+  if (parseAttributeList(projection.excludedAttributes).some((n) => namesMembers(n, true))) return false;
+  const attributes = parseAttributeList(projection.attributes);
+  return attributes.length === 0 || attributes.some((n) => namesMembers(n, false));
+}
+
+export function groupRoutes(deps: GroupRouteDeps): Router {
+  const router = Router();
+  const base = () => `${deps.config.publicUrl.replace(/\/+$/, '')}/scim/v2`;
+  const location = (group: Group) => `${base()}/Groups/${group.id}`;
+
+  const resourceOf = (item: GroupWithMembers, projection: ProjectionRequest): ScimResource => {
+    const members = item.members?.map((m: GroupMember) => ({ value: m.id, display: m.displayName }));
+    const resource = buildGroupResource(
+      { id: item.group.id, displayName: item.group.displayName, externalId: item.group.externalId, ...(members ? { members } : {}) },
+      { created: item.group.createdAt, lastModified: item.group.updatedAt, location: location(item.group), version: item.group.version },
+      `${base()}/Users`,
+    );
+    return projectResource(resource, projection, GROUP_RESOURCE_TYPE);
+  };
+
+  const send = (res: Response, status: number, item: GroupWithMembers, projection: ProjectionRequest) => {
+    res.status(status).type('application/scim+json').setHeader('ETag', formatVersion(item.group.version));
+    res.setHeader('Location', location(item.group));
+    res.send(JSON.stringify(resourceOf(item, projection)));
+  };
+
+  const actorOf = (res: Response): AuditActor => {
+    const token = scimTokenOf(res);
+    return { type: 'scim-token', id: token.id, name: token.name };
+  };
+
+  router.post('/', async (req, res) => {
+    const token = scimTokenOf(res);
+    const created = await deps.groups.create(token.teamId, req.body, actorOf(res));
+    send(res, 201, created, projectionOf(req));
+  });
+
+  router.get('/', async (req, res) => {
+    const projection = projectionOf(req);
+    const withMembers = wantsMembers(projection);
+    const page = await deps.groups.list(scimTokenOf(res).teamId, {
+      filter: param(req, 'filter'),
+      startIndex: param(req, 'startIndex'),
+      count: param(req, 'count'),
+      sortBy: param(req, 'sortBy'),
+      sortOrder: param(req, 'sortOrder'),
+      withMembers,
+    });
+    const body = {
+      schemas: [LIST_RESPONSE_SCHEMA],
+      totalResults: page.total,
+      startIndex: page.startIndex,
+      itemsPerPage: page.items.length,
+      Resources: page.items.map((item) => resourceOf(item, projection)),
+    };
+    res.type('application/scim+json').send(JSON.stringify(body));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const projection = projectionOf(req);
+    const item = await deps.groups.get(scimTokenOf(res).teamId, String(req.params.id), wantsMembers(projection));
+    send(res, 200, item, projection);
+  });
+
+  router.put('/:id', async (req, res) => {
+    const updated = await deps.groups.replace(scimTokenOf(res).teamId, String(req.params.id), req.body, req.get('if-match'), actorOf(res));
+    send(res, 200, updated, projectionOf(req));
+  });
+
+  // 204 unless the client asked for attributes back (RFC 7644 §3.5.2): Entra ID and Okta expect 204.
+  router.patch('/:id', async (req, res) => {
+    const teamId = scimTokenOf(res).teamId;
+    const result = await deps.groups.patch(teamId, String(req.params.id), req.body, req.get('if-match'), actorOf(res));
+    const projection = projectionOf(req);
+    if (projection.attributes === undefined && projection.excludedAttributes === undefined) {
+      res.status(204).setHeader('ETag', formatVersion(result.group.version));
+      res.end();
+      return;
+    }
+    const item = await deps.groups.get(teamId, result.group.id, wantsMembers(projection));
+    send(res, 200, item, projection);
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await deps.groups.delete(scimTokenOf(res).teamId, String(req.params.id), req.get('if-match'), actorOf(res));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,220 @@
+/**
+ * SCIM Groups: validated input (group-input / group-member-plan) → store port → results the routes
+ * render. Every write is one store call (one transaction); this layer adds the checks that need the
+ * team (role groups under group-managed roles, If-Match) and writes the audit trail.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Auditor } from '../accounts/audit';
+import { checkGroupFilter, resolveGroupSort, UnmappableGroupAttributeError } from '../store/group-attributes';
+import {
+  UniqueConstraintError,
+  UnknownMembersError,
+  VersionConflictError,
+  type AuditActor,
+  type Group,
+  type GroupMember,
+  type GroupOfUser,
+  type MemberPlan,
+  type MembershipResult,
+  type Page,
+  type Store,
+} from '../store/port';
+import { ScimError, scimBadRequest } from './errors';
+import { parseFilter, parseSortBy } from './filter';
+import { parseGroupInput } from './group-input';
+import { planGroupMemberPatch } from './group-member-plan';
+import { GROUP_RESOURCE_TYPE } from './resource-types';
+
+export const DEFAULT_GROUP_PAGE = 100;
+export const MAX_GROUP_PAGE = 1000;
+/** How many member ids an audit entry lists; the counts are always complete. */
+const AUDIT_ID_SAMPLE = 50;
+
+export interface GroupWithMembers {
+  group: Group;
+  /** Absent when the caller asked not to load them (excludedAttributes=members). */
+  members?: GroupMember[];
+}
+
+export interface GroupListParams {
+  filter?: string;
+  startIndex?: string;
+  count?: string;
+  sortBy?: string;
+  sortOrder?: string;
+  withMembers: boolean;
+}
+
+export const scimNotFound = (id: string) => new ScimError(404, `Group ${id} not found`);
+
+export class GroupService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: Auditor,
+  ) {}
+
+  async create(teamId: string, body: unknown, actor: AuditActor): Promise<GroupWithMembers> {
+    const input = parseGroupInput(body);
+    const memberIds = input.members.map((m) => m.value);
+    const result = await this.write(() =>
+      this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds),
+    );
+    await this.audit({ teamId, actor, action: 'group.created', targetType: 'group', targetId: result.group.id, details: { displayName: input.displayName, externalId: input.externalId ?? null, members: result.added.length } });
+    await this.auditMembership(teamId, actor, result);
+    return { group: result.group, members: await this.store.groups.listMembers(teamId, result.group.id) };
+  }
+
+  async get(teamId: string, id: string, withMembers: boolean): Promise<GroupWithMembers> {
+    const group = await this.store.groups.get(teamId, id);
+    if (!group) throw scimNotFound(id);
+    return withMembers ? { group, members: await this.store.groups.listMembers(teamId, id) } : { group };
+  }
+
+  async list(teamId: string, params: GroupListParams): Promise<Page<GroupWithMembers> & { startIndex: number }> {
+    const startIndex = positiveInt(params.startIndex, 1, 'startIndex');
+    const count = Math.min(positiveInt(params.count, DEFAULT_GROUP_PAGE, 'count', true), MAX_GROUP_PAGE);
+    const query: Parameters<Store['groups']['list']>[1] = { startIndex, count };
+    try {
+      if (params.filter !== undefined && params.filter.trim() !== '') {
+        query.filter = parseFilter(params.filter, GROUP_RESOURCE_TYPE);
+        checkGroupFilter(query.filter);
+      }
+      if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
+        const path = parseSortBy(params.sortBy, GROUP_RESOURCE_TYPE);
+        query.sortBy = path.sub ? `${path.attr}.${path.sub}` : path.attr;
+        resolveGroupSort(query.sortBy);
+      }
+    } catch (e) {
+      if (e instanceof UnmappableGroupAttributeError) throw scimBadRequest(params.sortBy && e.path === query.sortBy ? 'invalidValue' : 'invalidFilter', `${e.message}; use displayName, externalId, id, members.value or meta.created/meta.lastModified`);
+      throw e;
+    }
+    if (params.sortOrder !== undefined) {
+      const order = params.sortOrder.toLowerCase();
+      if (order !== 'ascending' && order !== 'descending') throw scimBadRequest('invalidValue', `sortOrder must be "ascending" or "descending", got ${JSON.stringify(params.sortOrder)}`);
+      query.sortOrder = order;
+    }
+    const page = await this.store.groups.list(teamId, query);
+    if (!params.withMembers) return { ...page, startIndex, items: page.items.map((group) => ({ group })) };
+    const members = await this.store.groups.listMembersOfGroups(teamId, page.items.map((g) => g.id));
+    return { ...page, startIndex, items: page.items.map((group) => ({ group, members: members.get(group.id) ?? [] })) };
+  }
+
+  /** PUT: the body is the whole group; its member list replaces the current one. */
+  async replace(teamId: string, id: string, body: unknown, ifMatch: string | undefined, actor: AuditActor): Promise<GroupWithMembers> {
+    const input = parseGroupInput(body);
+    const plan: MemberPlan = { displayName: input.displayName, externalId: input.externalId ?? null, add: [], remove: [], removeAll: false, replace: input.members.map((m) => m.value) };
+    const result = await this.applyPlan(teamId, id, plan, ifMatch, actor);
+    return { group: result.group, members: await this.store.groups.listMembers(teamId, id) };
+  }
+
+  /** PATCH: folded into one membership plan (see group-member-plan.ts), applied in one transaction. */
+  async patch(teamId: string, id: string, body: unknown, ifMatch: string | undefined, actor: AuditActor): Promise<MembershipResult> {
+    return this.applyPlan(teamId, id, planGroupMemberPatch(body, { groupId: id }), ifMatch, actor);
+  }
+
+  async delete(teamId: string, id: string, ifMatch: string | undefined, actor: AuditActor): Promise<void> {
+    const current = await this.currentFor(teamId, id, ifMatch);
+    if (current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
+      throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; it cannot be deleted through SCIM (an owner can turn group-managed roles off with PUT /team/settings)`);
+    }
+    const result = await this.store.groups.delete(teamId, id);
+    if (!result) throw scimNotFound(id);
+    await this.audit({ teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: result.removed.length } });
+    await this.auditRoles(teamId, actor, result);
+  }
+
+  async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
+    return this.store.groups.groupsOfUser(teamId, userId);
+  }
+
+  private async applyPlan(teamId: string, id: string, plan: MemberPlan, ifMatch: string | undefined, actor: AuditActor): Promise<MembershipResult> {
+    const current = await this.currentFor(teamId, id, ifMatch);
+    if (plan.displayName !== undefined && plan.displayName !== current.displayName && current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
+      throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; its displayName cannot be changed (members can)`);
+    }
+    // The version read above is the one the write must still find: a concurrent change → 412.
+    const result = await this.write(() => this.store.groups.applyMemberPlan(teamId, id, plan, current.version));
+    if (!result) throw scimNotFound(id);
+    const renamed = result.group.displayName !== current.displayName || result.group.externalId !== current.externalId;
+    if (renamed) {
+      await this.audit({ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: result.group.displayName, externalId: result.group.externalId } } });
+    }
+    await this.auditMembership(teamId, actor, result);
+    return result;
+  }
+
+  private async currentFor(teamId: string, id: string, ifMatch: string | undefined): Promise<Group> {
+    const current = await this.store.groups.get(teamId, id);
+    if (!current) throw scimNotFound(id);
+    checkIfMatch(ifMatch, current.version);
+    return current;
+  }
+
+  private async roleGroupsActive(teamId: string): Promise<boolean> {
+    return (await this.store.teams.get(teamId))?.groupManagedRoles === true;
+  }
+
+  /** Store errors that are the client's mistake → SCIM errors. */
+  private async write<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (e) {
+      if (e instanceof UnknownMembersError) throw unknownMembers(e.ids);
+      if (e instanceof UniqueConstraintError) {
+        if (e.field === 'displayName') throw new ScimError(409, 'another group of this team already has this displayName (names are compared ignoring case)', 'uniqueness');
+        if (e.field === 'externalId') throw new ScimError(409, 'another group of this team already has this externalId', 'uniqueness');
+      }
+      if (e instanceof VersionConflictError) throw preconditionFailed();
+      throw e;
+    }
+  }
+
+  private async auditMembership(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
+    if (result.added.length || result.removed.length) {
+      await this.audit({
+        teamId,
+        actor,
+        action: 'group.members.changed',
+        targetType: 'group',
+        targetId: result.group.id,
+        details: {
+          displayName: result.group.displayName,
+          added: result.added.length,
+          removed: result.removed.length,
+          addedIds: result.added.slice(0, AUDIT_ID_SAMPLE),
+          removedIds: result.removed.slice(0, AUDIT_ID_SAMPLE),
+        },
+      });
+    }
+    await this.auditRoles(teamId, actor, result);
+  }
+
+  private async auditRoles(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
+    for (const change of result.roleChanges) {
+      await this.audit({ teamId, actor, action: 'user.role.changed', targetType: 'user', targetId: change.userId, details: { from: change.from, to: change.to, via: 'group', groupId: result.group.id, group: result.group.displayName } });
+    }
+  }
+}
+
+export function unknownMembers(ids: string[]): ScimError {
+  const shown = ids.slice(0, 20).map((id) => JSON.stringify(id)).join(', ');
+  const more = ids.length > 20 ? ` and ${ids.length - 20} more` : '';
+  return scimBadRequest('invalidValue', `members: no user of this team has the id ${shown}${more}; nothing was changed (add the users first, or leave these ids out)`);
+}
+
+export const preconditionFailed = () => new ScimError(412, 'the group changed since you read it (If-Match does not match its current version); read it again and retry');
+
+/** If-Match: `*`, or one or more ETags (W/"3" or "3"); none matching the current version → 412. */
+export function checkIfMatch(header: string | undefined, version: number): void {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return;
+  const versions = header.split(',').map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'));
+  if (!versions.includes(String(version))) throw preconditionFailed();
+}
+
+function positiveInt(text: string | undefined, fallback: number, name: string, allowZero = false): number {
+  if (text === undefined || text === '') return fallback;
+  if (!/^-?\d+$/.test(text.trim())) throw scimBadRequest('invalidValue', `${name} must be an integer, got ${JSON.stringify(text)}`);
+  const n = Number(text);
+  // RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0.
+  return Math.max(allowZero ? 0 : 1, n);
+}

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientSession, Connection } from 'mongoose';
+import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
+import { isMemberTypeUserTest, resolveGroupAttribute, resolveGroupSort, UnmappableGroupAttributeError, type GroupColumn } from '../group-attributes';
+import {
+  UniqueConstraintError,
+  UnknownMembersError,
+  VersionConflictError,
+  type Group,
+  type GroupMember,
+  type GroupOfUser,
+  type GroupQuery,
+  type GroupRepo,
+  type MemberPlan,
+  type MembershipResult,
+  type NewGroup,
+  type Page,
+  type Role,
+  type RoleChange,
+} from '../port';
+import { pageWindow } from '../paging';
+import { isoNow } from '../time';
+import { describePath } from '../user-attributes';
+import type { GroupDoc, GroupMemberDoc, UserDoc } from './documents';
+import { isDuplicateKey } from './errors';
+import type { Models } from './models';
+
+type Query = Record<string, unknown>;
+
+const FIELDS: Record<GroupColumn, { path: string; lower?: string }> = {
+  id: { path: '_id' },
+  displayName: { path: 'displayName', lower: 'displayNameLower' },
+  externalId: { path: 'externalId' },
+  createdAt: { path: 'createdAt' },
+  updatedAt: { path: 'updatedAt' },
+};
+
+const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
+
+function docToGroup(doc: GroupDoc): Group {
+  return {
+    id: doc._id,
+    teamId: doc.teamId,
+    displayName: doc.displayName,
+    externalId: doc.externalId,
+    roleGranted: doc.roleGranted,
+    version: doc.version,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+const memberKey = (groupId: string, userId: string) => `${groupId}/${userId}`;
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Maps a duplicate key on the group indexes to the port's logical field. */
+async function mapGroupUnique<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+    const fields = Object.keys((e as { keyPattern?: Record<string, unknown> }).keyPattern ?? {});
+    if (fields.includes('displayNameLower')) throw new UniqueConstraintError('displayName');
+    if (fields.includes('externalId')) throw new UniqueConstraintError('externalId');
+    throw new UniqueConstraintError(fields.join(',') || 'unknown');
+  }
+}
+
+/** Groups and one document per membership, all multi-document writes in one transaction. */
+export class MongoGroupRepo implements GroupRepo {
+  constructor(
+    private readonly connection: Connection,
+    private readonly models: Models,
+  ) {}
+
+  async create(group: NewGroup, memberIds: string[]): Promise<MembershipResult> {
+    return mapGroupUnique(() =>
+      this.connection.transaction(async (session) => {
+        await this.checkMembers(group.teamId, memberIds, session);
+        const now = group.createdAt ?? isoNow();
+        const doc: GroupDoc = { _id: group.id, teamId: group.teamId, displayName: group.displayName, displayNameLower: group.displayName.toLowerCase(), externalId: group.externalId, roleGranted: group.roleGranted, version: 1, createdAt: now, updatedAt: now };
+        await this.models.Group.insertMany([doc], { session });
+        const created = docToGroup(doc);
+        const added = await this.insertMembers(created, memberIds, session);
+        return { group: created, added, removed: [], roleChanges: await this.recomputeRoles(created, added, session) };
+      }),
+    );
+  }
+
+  async get(teamId: string, id: string): Promise<Group | null> {
+    const doc = await this.models.Group.findOne({ _id: id, teamId }).lean<GroupDoc>();
+    return doc ? docToGroup(doc) : null;
+  }
+
+  async list(teamId: string, query: GroupQuery): Promise<Page<Group>> {
+    const filter = query.filter ? { $and: [{ teamId }, await this.compileFilter(query.filter, teamId, false)] } : { teamId };
+    const { offset, limit } = pageWindow(query.startIndex, query.count);
+    const total = await this.models.Group.countDocuments(filter);
+    if (limit === 0 || offset >= total) return { total, items: [] };
+    // created, id break ties so paging is stable; a sort key is never overridden by a tie-breaker.
+    const sort: Record<string, 1 | -1> = {};
+    if (query.sortBy) {
+      const field = FIELDS[resolveGroupSort(query.sortBy).column];
+      sort[field.lower ?? field.path] = query.sortOrder === 'descending' ? -1 : 1;
+    }
+    sort.createdAt ??= 1;
+    sort._id ??= 1;
+    const docs = await this.models.Group.find(filter).sort(sort).skip(offset).limit(limit).lean<GroupDoc[]>();
+    return { total, items: docs.map(docToGroup) };
+  }
+
+  async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null> {
+    return mapGroupUnique(() =>
+      this.connection.transaction(async (session) => {
+        const current = await this.models.Group.findOne({ _id: groupId, teamId }).session(session).lean<GroupDoc>();
+        if (!current) return null;
+        if (expectedVersion !== null && current.version !== expectedVersion) throw new VersionConflictError();
+        const joining = plan.replace ?? plan.add;
+        await this.checkMembers(teamId, joining, session);
+        const group = docToGroup(current);
+        let added: string[];
+        let removed: string[];
+        if (plan.replace !== null || plan.removeAll) {
+          const before = await this.memberIds(groupId, session);
+          const keep = new Set(joining);
+          removed = before.filter((id) => !keep.has(id));
+          await this.models.GroupMember.deleteMany({ groupId, userId: { $in: removed } }, { session });
+          added = await this.insertMembers(group, joining, session);
+        } else {
+          const present = new Set(
+            (await this.models.GroupMember.find({ groupId, userId: { $in: plan.remove } }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId),
+          );
+          removed = plan.remove.filter((id) => present.has(id));
+          if (removed.length) await this.models.GroupMember.deleteMany({ groupId, userId: { $in: removed } }, { session });
+          added = await this.insertMembers(group, plan.add, session);
+        }
+        const displayName = plan.displayName ?? current.displayName;
+        const externalId = plan.externalId === undefined ? current.externalId : plan.externalId;
+        const doc = await this.models.Group.findOneAndUpdate(
+          { _id: groupId, teamId },
+          { $set: { displayName, displayNameLower: displayName.toLowerCase(), externalId, updatedAt: isoNow() }, $inc: { version: 1 } },
+          { session, returnDocument: 'after' },
+        ).lean<GroupDoc>();
+        const updated = docToGroup(doc!);
+        return { group: updated, added, removed, roleChanges: await this.recomputeRoles(updated, [...added, ...removed], session) };
+      }),
+    );
+  }
+
+  async delete(teamId: string, id: string): Promise<MembershipResult | null> {
+    return this.connection.transaction(async (session) => {
+      const current = await this.models.Group.findOne({ _id: id, teamId }).session(session).lean<GroupDoc>();
+      if (!current) return null;
+      const removed = await this.memberIds(id, session);
+      await this.models.GroupMember.deleteMany({ groupId: id }, { session });
+      await this.models.Group.deleteOne({ _id: id }, { session });
+      const group = docToGroup(current);
+      return { group, added: [], removed, roleChanges: await this.recomputeRoles(group, removed, session) };
+    });
+  }
+
+  async listMembers(teamId: string, groupId: string): Promise<GroupMember[]> {
+    return (await this.listMembersOfGroups(teamId, [groupId])).get(groupId) ?? [];
+  }
+
+  async listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
+    const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
+    if (groupIds.length === 0) return byGroup;
+    const rows = await this.models.GroupMember.find({ teamId, groupId: { $in: groupIds } }).sort({ groupId: 1, joinedAt: 1, position: 1 }).lean<GroupMemberDoc[]>();
+    const names = await this.displayNames(teamId, [...new Set(rows.map((r) => r.userId))]);
+    for (const r of rows) byGroup.get(r.groupId)?.push({ id: r.userId, displayName: names.get(r.userId) ?? '' });
+    return byGroup;
+  }
+
+  async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
+    const groupIds = (await this.models.GroupMember.find({ teamId, userId }, { groupId: 1 }).lean<GroupMemberDoc[]>()).map((d) => d.groupId);
+    const groups = await this.models.Group.find({ teamId, _id: { $in: groupIds } }).sort({ displayNameLower: 1, _id: 1 }).lean<GroupDoc[]>();
+    return groups.map((g) => ({ id: g._id, displayName: g.displayName }));
+  }
+
+  async roleGroups(teamId: string): Promise<Group[]> {
+    const docs = await this.models.Group.find({ teamId, roleGranted: { $ne: null } }).sort({ createdAt: 1, _id: 1 }).lean<GroupDoc[]>();
+    return docs.map(docToGroup).sort((a, b) => RANK[b.roleGranted!] - RANK[a.roleGranted!]);
+  }
+
+  async enableGroupManagedRoles(teamId: string, roleGroups: NewGroup[]): Promise<{ groups: Group[]; roleChanges: RoleChange[] }> {
+    return mapGroupUnique(() =>
+      this.connection.transaction(async (session) => {
+        await this.models.Team.updateOne({ _id: teamId }, { $set: { groupManagedRoles: true } }, { session });
+        const now = isoNow();
+        const groups: Group[] = [];
+        for (const wanted of roleGroups) {
+          const marked = await this.models.Group.findOne({ teamId, roleGranted: wanted.roleGranted }).session(session).lean<GroupDoc>();
+          if (marked) {
+            groups.push(docToGroup(marked));
+            continue;
+          }
+          const named = await this.models.Group.findOneAndUpdate(
+            { teamId, displayNameLower: wanted.displayName.toLowerCase() },
+            { $set: { roleGranted: wanted.roleGranted, updatedAt: now }, $inc: { version: 1 } },
+            { session, returnDocument: 'after' },
+          ).lean<GroupDoc>();
+          if (named) {
+            groups.push(docToGroup(named));
+            continue;
+          }
+          const doc: GroupDoc = { _id: wanted.id || randomUUID(), teamId, displayName: wanted.displayName, displayNameLower: wanted.displayName.toLowerCase(), externalId: wanted.externalId, roleGranted: wanted.roleGranted, version: 1, createdAt: now, updatedAt: now };
+          await this.models.Group.insertMany([doc], { session });
+          groups.push(docToGroup(doc));
+        }
+        const adminGroup = groups.find((g) => g.roleGranted === 'admin');
+        if (adminGroup) {
+          const admins = (await this.models.User.find({ teamId, role: 'admin' }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id);
+          await this.insertMembers(adminGroup, admins, session);
+        }
+        const roleGroupIds = (await this.models.Group.find({ teamId, roleGranted: { $ne: null } }, { _id: 1 }).session(session).lean<GroupDoc[]>()).map((g) => g._id);
+        const everyone = await this.models.GroupMember.distinct('userId', { groupId: { $in: roleGroupIds } }).session(session);
+        return { groups, roleChanges: await this.setRoles(teamId, everyone as string[], session) };
+      }),
+    );
+  }
+
+  private async memberIds(groupId: string, session: ClientSession): Promise<string[]> {
+    return (await this.models.GroupMember.find({ groupId }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId);
+  }
+
+  private async displayNames(teamId: string, userIds: string[]): Promise<Map<string, string>> {
+    const users = await this.models.User.find({ teamId, _id: { $in: userIds } }, { displayName: 1 }).lean<UserDoc[]>();
+    return new Map(users.map((u) => [u._id, u.displayName]));
+  }
+
+  private async checkMembers(teamId: string, ids: string[], session: ClientSession): Promise<void> {
+    if (ids.length === 0) return;
+    const unique = [...new Set(ids)];
+    const found = new Set((await this.models.User.find({ teamId, _id: { $in: unique } }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id));
+    const unknown = unique.filter((id) => !found.has(id));
+    if (unknown.length) throw new UnknownMembersError(unknown);
+  }
+
+  /** Inserts the memberships that do not exist yet; returns the user ids that joined. */
+  private async insertMembers(group: Group, ids: string[], session: ClientSession): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const unique = [...new Set(ids)];
+    const existing = new Set(
+      (await this.models.GroupMember.find({ groupId: group.id, userId: { $in: unique } }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId),
+    );
+    const joining = unique.filter((id) => !existing.has(id));
+    const joinedAt = isoNow();
+    if (joining.length) {
+      await this.models.GroupMember.insertMany(
+        joining.map((userId, position) => ({ _id: memberKey(group.id, userId), groupId: group.id, userId, teamId: group.teamId, joinedAt, position })),
+        { session },
+      );
+    }
+    return joining;
+  }
+
+  private async recomputeRoles(group: Group, userIds: string[], session: ClientSession): Promise<RoleChange[]> {
+    if (group.roleGranted === null || userIds.length === 0) return [];
+    const team = await this.models.Team.findById(group.teamId).session(session).lean<{ groupManagedRoles: boolean }>();
+    if (!team?.groupManagedRoles) return [];
+    return this.setRoles(group.teamId, userIds, session);
+  }
+
+  /** Same rule as SQLite: owners untouched; else the highest role granted by a group (at most admin), else member. */
+  private async setRoles(teamId: string, userIds: string[], session: ClientSession): Promise<RoleChange[]> {
+    if (userIds.length === 0) return [];
+    const users = await this.models.User.find({ teamId, _id: { $in: userIds }, role: { $ne: 'owner' } }, { role: 1 }).session(session).lean<UserDoc[]>();
+    const roleGroups = await this.models.Group.find({ teamId, roleGranted: { $ne: null } }).session(session).lean<GroupDoc[]>();
+    const grant = new Map(roleGroups.map((g) => [g._id, g.roleGranted!]));
+    const memberships = await this.models.GroupMember.find({ teamId, userId: { $in: users.map((u) => u._id) }, groupId: { $in: [...grant.keys()] } }).session(session).lean<GroupMemberDoc[]>();
+    const best = new Map<string, number>();
+    for (const m of memberships) best.set(m.userId, Math.max(best.get(m.userId) ?? 0, RANK[grant.get(m.groupId)!]));
+    const changes: RoleChange[] = [];
+    const now = isoNow();
+    for (const u of users) {
+      const to: Role = Math.min(best.get(u._id) ?? 1, 2) === 2 ? 'admin' : 'member';
+      if (to === u.role) continue;
+      await this.models.User.updateOne({ _id: u._id }, { $set: { role: to, updatedAt: now } }, { session });
+      changes.push({ userId: u._id, from: u.role, to });
+    }
+    return changes;
+  }
+
+  /** Member conditions are resolved to group ids first (one indexed query each), then $in. */
+  private async compileFilter(node: FilterNode, teamId: string, inMembers: boolean): Promise<Query> {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return { [`$${node.kind}`]: [await this.compileFilter(node.left, teamId, inMembers), await this.compileFilter(node.right, teamId, inMembers)] };
+      case 'not':
+        return { $nor: [await this.compileFilter(node.expr, teamId, inMembers)] };
+      case 'valuePath':
+        return this.groupsWithMember(teamId, await this.compileFilter(node.filter, teamId, true));
+      case 'present':
+        if (inMembers) return {};
+        return this.column(node.path, null) ?? this.groupsWithMember(teamId, {});
+      case 'compare': {
+        if (inMembers && isMemberTypeUserTest(node)) return {};
+        if (node.value === null) {
+          const present = inMembers ? {} : (this.column(node.path, null) ?? (await this.groupsWithMember(teamId, {})));
+          if (node.op === 'eq') return { $nor: [present] };
+          if (node.op === 'ne') return present;
+          throw new UnmappableGroupAttributeError(`${describePath(node.path)} ${node.op} null`);
+        }
+        if (node.op === 'ne') return { $nor: [await this.compileFilter({ ...node, op: 'eq' }, teamId, inMembers)] };
+        const test = { op: node.op, value: node.value, caseExact: node.caseExact };
+        if (inMembers) return compare({ path: 'userId' }, test);
+        return this.column(node.path, test) ?? this.groupsWithMember(teamId, compare({ path: 'userId' }, test));
+      }
+    }
+  }
+
+  private column(path: AttrPath, test: { op: Exclude<CompareOp, 'ne'>; value: Exclude<FilterValue, null>; caseExact: boolean } | null): Query | null {
+    const resolved = resolveGroupAttribute(path);
+    if (resolved.kind === 'member') return null;
+    const field = FIELDS[resolved.column];
+    if (test === null) return { [field.path]: { $nin: [null, ''] } };
+    return compare(resolved.caseInsensitive ? field : { path: field.path }, test);
+  }
+
+  private async groupsWithMember(teamId: string, memberCondition: Query): Promise<Query> {
+    const ids = await this.models.GroupMember.distinct('groupId', { teamId, ...memberCondition });
+    return { _id: { $in: ids } };
+  }
+}
+
+function compare(field: { path: string; lower?: string }, test: { op: Exclude<CompareOp, 'ne'>; value: Exclude<FilterValue, null>; caseExact: boolean }): Query {
+  const { op, caseExact } = test;
+  if (typeof test.value !== 'string') throw new UnmappableGroupAttributeError(`a group attribute compared with ${typeof test.value}`);
+  const folded = !caseExact && field.lower !== undefined;
+  const path = folded ? field.lower! : field.path;
+  const value = folded ? test.value.toLowerCase() : test.value;
+  switch (op) {
+    case 'eq':
+      return { [path]: value };
+    case 'co':
+      return { [path]: { $regex: escapeRegex(value) } };
+    case 'sw':
+      return { [path]: { $regex: `^${escapeRegex(value)}` } };
+    case 'ew':
+      return { [path]: { $regex: `${escapeRegex(value)}$` } };
+    default:
+      return { [path]: { [`$${op}`]: value } };
+  }
+}
