@@ -134,6 +134,7 @@ export class ScimUserService {
   async deleteUser(token: ScimToken, id: string, ifMatch?: string): Promise<void> {
     const current = await this.getUser(token.teamId, id);
     checkIfMatch(ifMatch, userETag(current));
+    refuseOwnerRemoval(current, 'deleted');
     if (!(await this.store.users.delete(token.teamId, id))) throw userNotFound(id);
     await this.record(token, 'user.deleted', current, { userName: current.handle, externalId: current.externalId });
     await this.invitations?.onUserDeleted(current, scimActor(token));
@@ -174,6 +175,7 @@ export class ScimUserService {
         status: nextStatus(current.status, parts.active),
         scim: parts.scim,
       };
+      if (next.status === 'suspended' && current.status !== 'suspended') refuseOwnerRemoval(current, 'suspended');
       // Email/password team: the sign-in email follows externalId (a pending user is re-invited there).
       if (emailFromExternalId && parts.externalId !== null && parts.externalId !== current.externalId) {
         next.email = this.invitations!.pendingUserFields(parts.externalId).email;
@@ -221,6 +223,15 @@ export class ScimUserService {
  * SCIM `active` → stored status. A pending user (invited, no password yet) stays pending either
  * way: only accepting the invitation activates it.
  */
+/**
+ * Owners sign in with a password and hold the team: a directory sync must never lock the team out
+ * of its own management, so SCIM may not delete or suspend an owner (transfer ownership first).
+ */
+function refuseOwnerRemoval(user: User, what: 'deleted' | 'suspended'): void {
+  if (user.role === 'owner')
+    throw new ScimError(400, `User ${user.id} (${user.handle}) is a team owner and cannot be ${what} through SCIM; an owner changes ownership in Gatehouse first.`, 'mutability');
+}
+
 export function nextStatus(current: UserStatus, active: boolean): UserStatus {
   if (current === 'pending') return 'pending';
   return active ? 'active' : 'suspended';

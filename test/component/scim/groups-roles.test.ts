@@ -109,6 +109,16 @@ describe('Group-managed roles', () => {
     expect((await call(server.url, 'GET', '/scim/auth-tokens', { token: acme.accessToken })).status).toBe(200);
   });
 
+  test('When a SCIM client tries to suspend or delete the owner, then 400 mutability and the owner keeps the team', async () => {
+    const okta = await call(server.url, 'PATCH', `/scim/v2/Users/${acme.ownerId}`, { token: scimToken, json: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'externalId', value: 'owner@acme.test' }, { op: 'replace', value: { active: false } }] } });
+    expect(okta.status).toBe(400);
+    expect(okta.body).toMatchObject({ scimType: 'mutability', detail: expect.stringMatching(/owner .* cannot be suspended/) });
+    const del = await call(server.url, 'DELETE', `/scim/v2/Users/${acme.ownerId}`, { token: scimToken });
+    expect(del.status).toBe(400);
+    expect(del.body.detail).toMatch(/cannot be deleted/);
+    expect((await self(acme)).status).toBe('active');
+  });
+
   test('When the IdP renames or deletes a role group, then 400 mutability with a detail saying why', async () => {
     const rename = await patch(adminsGroup, [{ op: 'replace', path: 'displayName', value: 'Admins' }]);
     expect(rename.status).toBe(400);
