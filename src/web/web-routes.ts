@@ -1,16 +1,20 @@
 import cookieParser from 'cookie-parser';
 import express, { Router, type RequestHandler } from 'express';
 import { errorFormat, type HtmlErrorRenderer } from '../http/middleware';
+import { MAX_METADATA_BYTES } from '../saml/idp-metadata';
 import type { Services } from '../services';
 import { auditSection } from './admin/audit-page';
+import { groupsSection } from './admin/groups-page';
 import { peopleSection } from './admin/people-page';
 import { provisioningSection } from './admin/provisioning-page';
 import { scimSection } from './admin/scim-page';
+import { ssoSection } from './admin/sso-page';
 import { signInRoutes } from './admin/sign-in';
 import { createCsrf } from './csrf';
+import { multipartText } from './multipart';
 import { PUBLIC_DIR, Pages } from './pages';
 import { publicPages } from './public-pages';
-import { loadViewer, requireAdminPage } from './session';
+import { loadViewer, requireAdminPage, sessionSecretOf } from './session';
 import type { AdminSection, WebContext } from './web-context';
 
 export interface WebOptions {
@@ -29,7 +33,10 @@ export interface Web {
   renderError: HtmlErrorRenderer;
 }
 
-export const BUILT_IN_ADMIN_SECTIONS: AdminSection[] = [peopleSection, scimSection, auditSection, provisioningSection];
+export const BUILT_IN_ADMIN_SECTIONS: AdminSection[] = [peopleSection, groupsSection, ssoSection, scimSection, auditSection, provisioningSection];
+
+/** Uploaded IdP metadata is at most 1 MB; the form's other fields and multipart framing add a little. */
+const MULTIPART_LIMIT = MAX_METADATA_BYTES + 64 * 1024;
 
 /** The server-rendered pages. No I/O until a request comes (the CSRF key file is read on first use). */
 export function createWeb(services: Services, options: WebOptions = {}): Web {
@@ -47,13 +54,18 @@ export function createWeb(services: Services, options: WebOptions = {}): Web {
   };
   const page: RequestHandler[] = [errorFormat('html'), noStore, cookies, viewer];
   const form: RequestHandler[] = [errorFormat('html'), noStore, cookies, formBody, csrf.protect, viewer];
+  // Forms with a file input (IdP metadata upload) arrive as multipart; the CSRF field is read from them too.
+  // Only read with a session cookie present: anonymous multipart posts are refused by the CSRF check unread.
+  const multipart = multipartText(MULTIPART_LIMIT);
+  const signedInMultipart: RequestHandler = (req, res, next) => (sessionSecretOf(req) ? multipart(req, res, next) : next());
+  const uploadForm: RequestHandler[] = [errorFormat('html'), noStore, cookies, formBody, signedInMultipart, csrf.protect, viewer];
 
   const router = Router();
   router.use(publicPages(ctx, page, form, { identityProviderExists: options.identityProviderExists ?? (async () => false) }));
 
   // Everything under /admin is a page: HTML errors, forms checked for CSRF, sign-in required past /login.
   const admin = Router();
-  admin.use(...form);
+  admin.use(...uploadForm);
   admin.use(signInRoutes(ctx));
   admin.use(requireAdminPage);
   admin.get('/', (_req, res) => res.redirect(303, '/admin/people'));

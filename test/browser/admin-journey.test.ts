@@ -100,6 +100,29 @@ describe('An admin in the browser', () => {
     await screenshot(page, 'provisioning-log');
   });
 
+  test('When the admin resends an invitation to a pending person, then People says where it went', async () => {
+    await page.goto(`${server.url}/admin/people`);
+    await page.getByRole('button', { name: 'Resend invitation to Linus Pending' }).click();
+    await expectText(page, 'Sent a new invitation to linus@acme.example.');
+    await screenshot(page, 'people-invitation-resent');
+  });
+
+  test('When the owner opens Groups and turns on group-managed roles, then the role groups are marked and a group lists its members', async () => {
+    const members = (await server.services.store.users.list(acme.teamId, { startIndex: 1, count: 10 })).items.filter((u) => u.managedBy === 'scim');
+    await server.services.groups.create(acme.teamId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', externalId: 'grp-eng', members: members.map((u) => ({ value: u.id })) }, operatorActor);
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.waitForURL(`${server.url}/admin/groups`);
+    await expectText(page, 'Engineering');
+    await page.getByRole('switch', { name: 'Group-managed roles' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(page, 'Group-managed roles are on');
+    await expectText(page, 'Role group: Admin');
+    await screenshot(page, 'groups');
+    await page.getByRole('link', { name: 'Engineering' }).click();
+    await expectText(page, `${members.length} members`);
+    await screenshot(page, 'group');
+  });
+
   test('When the admin signs out, then team management asks for sign-in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${server.url}/admin/login`);

@@ -5,7 +5,10 @@ import { requireViewer } from '../session';
 import { PAGE_SIZE, UUID_PATTERN, queryText, type AdminSection, type WebContext } from '../web-context';
 
 /** Actions Gatehouse records today; entries seen on the page add to the suggestions. */
-const KNOWN_ACTIONS = ['team.created', 'admin.added', 'scim-token.created', 'scim-token.renamed', 'scim-token.deleted', 'user.suspended', 'user.reinstated'];
+const KNOWN_ACTIONS = [
+  'team.created', 'admin.added', 'scim-token.created', 'scim-token.renamed', 'scim-token.deleted', 'user.created', 'user.suspended', 'user.reinstated',
+  'idp.created', 'idp.updated', 'idp.deleted', 'idp.test.started', 'idp.test.completed', 'idp.metadata.refreshed', 'idp.metadata.refresh-failed', 'sso.login', 'sso.login.refused',
+];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 interface AuditFilterInput {

@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { AppError, forbidden, notFound } from '../../http/errors';
+import { mintLimiter } from '../../http/rate-limits';
 import type { FilterNode } from '../../store/query';
 import { VersionConflictError, type User, type UserStatus } from '../../store/port';
 import { withQuery } from '../format';
@@ -63,6 +65,7 @@ export const peopleSection: AdminSection = {
           isSelf: u.id === me.id,
           canSuspend: !blocked && u.status === 'active',
           canReinstate: !blocked && u.status === 'suspended',
+          canResend: u.status === 'pending' && u.email !== null && u.id !== me.id,
         };
       });
       const pagesTotal = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -106,6 +109,40 @@ export const peopleSection: AdminSection = {
         setFlash(res, { kind: 'success', text: done(updated) });
         res.redirect(303, back);
       };
+
+    /**
+     * "Resend invitation": InvitationService.resend, the same as POST /users/{id}/invitation, with the
+     * same limits (30 a minute per address; 5 per person in 15 minutes). A limit reached is a
+     * sentence on the People page, not an error page.
+     */
+    const perPersonLimiter = rateLimit({
+      windowMs: 15 * 60_000, limit: 5, standardHeaders: 'draft-8', legacyHeaders: false,
+      keyGenerator: (req) => `page-resend:${String(req.params.id)}`,
+      handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This person was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
+    });
+    const friendlyLimit = (limiter: ReturnType<typeof mintLimiter>) => (req: Request, res: Response, next: (err?: unknown) => void) =>
+      limiter(req, res, (err?: unknown) => {
+        if (err instanceof AppError && err.status === 429) {
+          setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });
+          return res.redirect(303, safeReturnPath(req.body?.back, '/admin/people', '/admin/people'));
+        }
+        next(err);
+      });
+
+    router.post('/people/:id/invitation', friendlyLimit(mintLimiter('invitation requests')), friendlyLimit(perPersonLimiter), async (req, res) => {
+      const { team, user: me } = requireViewer(res);
+      const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
+      const id = String(req.params.id);
+      if (!UUID_PATTERN.test(id)) throw notFound('user-not-found', 'This person is no longer in your team. Go back to People and reload the list.');
+      try {
+        const sent = await services.invitations.resend(team.id, id, { type: 'user', id: me.id, name: me.email ?? me.handle });
+        setFlash(res, { kind: 'success', text: `Sent a new invitation to ${sent.sent_to}. The link in earlier invitations no longer works.` });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });
+      }
+      res.redirect(303, back);
+    });
 
     router.post('/people/:id/suspend', changeStatus('active', 'suspended', 'user.suspended', (u) => `Suspended ${u.displayName}. They are signed out and cannot sign in until you reinstate them.`));
     router.post('/people/:id/reinstate', changeStatus('suspended', 'active', 'user.reinstated', (u) => `Reinstated ${u.displayName}. They can sign in again.`));

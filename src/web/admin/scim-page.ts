@@ -9,8 +9,9 @@ import { UUID_PATTERN, type AdminSection, type WebContext } from '../web-context
 interface TokenForm {
   open: boolean;
   description?: string;
+  idp?: string;
   error?: string;
-  errors: { description?: string; password?: string };
+  errors: { description?: string; password?: string; idp?: string };
 }
 
 const actorOf = (user: User): AuditActor => ({ type: 'user', id: user.id, name: user.email ?? user.handle });
@@ -25,11 +26,15 @@ export const scimSection: AdminSection = {
 
     const render = async (req: Request, res: Response, extra: { form?: TokenForm; created?: { token: string; info: { name: string }; first: boolean } }, status = 200) => {
       const { team } = requireViewer(res);
-      const tokens = await scimTokens.list(team.id);
+      const [tokens, idps] = await Promise.all([scimTokens.list(team.id), services.store.idps.list(team.id)]);
+      // Tokens name their IdP by the admin's name for it (else its entityID), not by its id.
+      const idpNames = new Map(idps.map((i) => [i.id, i.handle ?? i.entityId]));
       pages.render(req, res, 'admin/scim', {
         title: 'Automated User Management (SCIM)', admin: true,
+        tokens: tokens.map((t) => ({ ...t, idpName: t.idp ? (idpNames.get(t.idp) ?? 'a deleted identity provider') : null })),
+        idpOptions: idps.filter((i) => !i.replacedById).map((i) => ({ id: i.id, name: i.handle ?? i.entityId })),
         scimUrl: `${config.publicUrl}/scim/v2`, scimUrlShort: `${config.publicUrl}/scim`,
-        tokens, max: config.maxScimTokensPerTeam, atLimit: tokens.length >= config.maxScimTokensPerTeam,
+        max: config.maxScimTokensPerTeam, atLimit: tokens.length >= config.maxScimTokensPerTeam,
         form: extra.form ?? { open: false, errors: {} }, created: extra.created ?? null,
       }, status);
     };
@@ -40,19 +45,21 @@ export const scimSection: AdminSection = {
       const { user, team } = requireViewer(res);
       const description = typeof req.body?.description === 'string' ? req.body.description.trim() : '';
       const password = typeof req.body?.password === 'string' ? req.body.password : '';
-      const form: TokenForm = { open: true, description, errors: {} };
+      const idp = typeof req.body?.idp === 'string' && req.body.idp ? req.body.idp : undefined;
+      const form: TokenForm = { open: true, description, idp, errors: {} };
       if (!description) form.errors.description = 'Enter a description, for example “Entra ID provisioning”.';
       if (!password) form.errors.password = 'Enter your password to confirm it is you.';
       if (form.errors.description || form.errors.password) return render(req, res, { form }, 400);
       const before = await services.store.scimTokens.countByTeam(team.id);
       try {
-        const created = await scimTokens.createByAdmin(user, { description, password });
+        const created = await scimTokens.createByAdmin(user, { description, password, ...(idp ? { idp } : {}) });
         req.log.info({ teamId: team.id, tokenId: created.info.id }, 'SCIM token created from the admin page');
         await render(req, res, { created: { ...created, first: before === 0 } });
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         if (err.label === 'access-denied') form.errors.password = 'That password is wrong. Enter the password you use to sign in to Gatehouse.';
         else if (err.label === 'invalid-body') form.errors.description = err.message;
+        else if (err.label === 'unknown-idp') form.errors.idp = 'That identity provider is no longer connected. Pick another one, or “Any identity provider”.';
         else form.error = err.message;
         await render(req, res, { form }, err.status);
       }

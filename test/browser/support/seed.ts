@@ -13,7 +13,7 @@ export async function seedTeam(server: TestServer, teamId: string): Promise<void
   ];
   for (const [name, handle, email, managedBy, status] of people) {
     await server.services.store.users.create({
-      id: randomUUID(), teamId, handle: `${handle}-${teamId.slice(0, 4)}`, email: managedBy === 'manual' ? email : null, displayName: name, role: 'member', status, managedBy,
+      id: randomUUID(), teamId, handle: `${handle}-${teamId.slice(0, 4)}`, email: managedBy === 'manual' || status === 'pending' ? email : null, displayName: name, role: 'member', status, managedBy,
       externalId: managedBy === 'scim' ? email : null, passwordHash: null, idpId: null, nameId: null,
       scim: managedBy === 'scim' ? { emails: [{ value: email, primary: true, type: 'work' }] } : {},
     });

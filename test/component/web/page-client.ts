@@ -36,6 +36,15 @@ export class PageClient {
     return this.request('POST', path, body.toString());
   }
 
+  /** Posts a multipart form (a form with a file input); files are given as { filename, text }. */
+  async upload(path: string, fields: Record<string, string>, files: Record<string, { filename: string; text: string }> = {}, options: { csrf?: boolean } = {}): Promise<PageReply> {
+    const form = new FormData();
+    if (options.csrf !== false && this.lastCsrf) form.set('_csrf', this.lastCsrf);
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    for (const [k, f] of Object.entries(files)) form.set(k, new Blob([f.text], { type: 'application/xml' }), f.filename);
+    return this.request('POST', path, form);
+  }
+
   /** GET the form's page first (for its CSRF token), then post. */
   async submit(pagePath: string, action: string, fields: Record<string, string>): Promise<PageReply> {
     await this.get(pagePath);
@@ -46,10 +55,10 @@ export class PageClient {
     return this.submit('/admin/login', '/admin/login', { email, password });
   }
 
-  private async request(method: string, path: string, body?: string): Promise<PageReply> {
+  private async request(method: string, path: string, body?: string | FormData): Promise<PageReply> {
     const headers: Record<string, string> = { accept: 'text/html' };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (typeof body === 'string') headers['content-type'] = 'application/x-www-form-urlencoded';
     const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
     const setCookies = res.headers.getSetCookie();
     for (const line of setCookies) {

@@ -1,4 +1,5 @@
 import { operatorActor } from '../../../src/accounts/audit';
+import { TestIdp } from '../../support/test-idp';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { PageClient, visibleText } from './page-client';
@@ -98,6 +99,31 @@ describe('Automated User Management (SCIM) page', () => {
     const audit = await server.services.store.audit.list({ teamId: acme.teamId, action: 'scim-token.deleted', limit: 20 });
     expect(audit).toHaveLength(8);
     expect(audit.every((e) => e.actor.id === acme.ownerId)).toBe(true);
+  });
+
+  test('When the team has SSO connections, then the generate form offers binding a token to one, and the list names the IdP instead of its id', async () => {
+    const entra = TestIdp.create({ entityId: 'https://sts.windows.net/acme/' });
+    const okta = TestIdp.create({ entityId: 'http://www.okta.com/exk1acme' });
+    const actor = operatorActor;
+    const entraView = await server.services.idps.create(acme.teamId, { kind: 'xml', xml: entra.metadataXml({ ssoUrl: 'https://login.example/sso' }) }, { handle: 'Entra ID' }, actor);
+    const oktaView = await server.services.idps.create(acme.teamId, { kind: 'xml', xml: okta.metadataXml({ ssoUrl: 'https://okta.example/sso' }) }, {}, actor);
+    const page = await admin.get('/admin/scim');
+    expect(page.html).toContain('<option value="">Any identity provider</option>');
+    expect(page.html).toContain(`<option value="${entraView.id}">Entra ID</option>`);
+    expect(page.html).toContain(`<option value="${oktaView.id}">http://www.okta.com/exk1acme</option>`);
+
+    const res = await admin.post('/admin/scim/tokens', { description: 'Entra provisioning', password: acme.password, idp: entraView.id });
+    expect(res.status).toBe(200);
+    const token = (await server.services.scimTokens.list(acme.teamId)).find((t) => t.description === 'Entra provisioning')!;
+    expect(token.idp).toBe(entraView.id);
+    const list = await admin.get('/admin/scim');
+    expect(list.html).toContain(`<td data-label="Identity provider"><a href="/admin/sso/${entraView.id}">Entra ID</a></td>`);
+    expect(list.html).not.toContain(`>${entraView.id}<`);
+
+    const gone = await admin.post('/admin/scim/tokens', { description: 'ghost', password: acme.password, idp: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+    expect(gone.status).toBe(400);
+    expect(gone.html).toMatch(/id="idp-error" class="field-error">That identity provider is no longer connected/);
+    await server.services.scimTokens.delete(acme.teamId, token.id, actor);
   });
 
   test("When an admin posts a rename or delete for another team's token, then it is not touched", async () => {
