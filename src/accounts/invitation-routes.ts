@@ -105,7 +105,8 @@ const createResendPerUserLimiter = () =>
     limit: 5,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `resend:${String(req.params.id)}`,
+    // Keyed by the caller's team too: requests for another team's user id (404s) must not use up that user's limit.
+    keyGenerator: (req, res) => `resend:${authOf(res).team.id}:${String(req.params.id)}`,
     handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This user was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
   });
 
