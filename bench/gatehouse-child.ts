@@ -1,10 +1,15 @@
-/** Bench child: the real Gatehouse server on a temp DATA_DIR, with one team and one SCIM token. */
+/**
+ * Bench child: the real Gatehouse server on a temp DATA_DIR, with one SAML team (one IdP) and one SCIM
+ * token bound to that IdP — the main provisioning setup. Without an IdP the team would be an
+ * email/password team and every POST /Users would also write an invitation mail.
+ */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { operatorActor } from '../src/accounts/audit';
 import { loadConfig } from '../src/config';
 import { startGatehouse } from '../src/main';
+import { TestIdp } from '../test/support/test-idp';
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
@@ -13,12 +18,14 @@ async function main(): Promise<void> {
   running.services.config.publicUrl = running.url;
   const email = 'owner@bench.test';
   const password = 'bench password 123';
-  await running.services.accounts.createTeam({ name: 'Bench', ownerEmail: email, password, actor: operatorActor });
+  const { team } = await running.services.accounts.createTeam({ name: 'Bench', ownerEmail: email, password, actor: operatorActor });
+  const idpXml = TestIdp.create({ bits: 2048 }).metadataXml({ ssoUrl: 'https://idp.bench.test/sso' });
+  const idp = await running.services.idps.create(team.id, { kind: 'xml', xml: idpXml }, {}, operatorActor);
   const login = (await (await fetch(`${running.url}/login?persist=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { access_token: string };
   const minted = await fetch(`${running.url}/scim/auth-tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` },
-    body: JSON.stringify({ description: 'bench', password }),
+    body: JSON.stringify({ description: 'bench', password, idp: idp.id }),
   });
   const { token } = (await minted.json()) as { token: string };
   process.send!({ url: `${running.url}/scim/v2`, token });
