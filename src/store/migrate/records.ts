@@ -7,7 +7,7 @@
  * SAML requests, the replay cache and test runs (minutes-long by design), the provisioning log
  * (a recent-requests view that refills itself).
  */
-import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
+import type { AuditEntry, IdentityProvider, Invitation, ScimToken, Team, User } from '../port';
 
 /** A SCIM group (same fields as the port's Group). */
 export interface GroupRecord {
@@ -30,19 +30,8 @@ export interface MembershipRecord {
   position: number;
 }
 
-/** An invitation (same fields as the port's Invitation; only the link's SHA-256 is stored). */
-export interface InvitationRecord {
-  id: string;
-  teamId: string;
-  userId: string;
-  email: string;
-  tokenHash: string;
-  createdAt: string;
-  expiresAt: string;
-  acceptedAt: string | null;
-  voidedAt: string | null;
-  lastSendError: string | null;
-}
+/** An invitation exactly as the port has it (only the link's SHA-256 is stored). */
+export type InvitationRecord = Invitation;
 
 export interface TransferRecords {
   teams: Team;

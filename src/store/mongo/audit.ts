@@ -1,7 +1,6 @@
-import { timeOrderedId } from '../ids';
+import { stampAuditEntry } from '../audit-entry';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
-import { isoNow } from '../time';
 import type { AuditDoc } from './documents';
 import type { Models } from './models';
 import { decodeKeys, encodeKeys } from './scim-keys';
@@ -10,16 +9,7 @@ export class MongoAuditRepo implements AuditRepo {
   constructor(private readonly models: Models) {}
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    const stored: AuditEntry = {
-      id: timeOrderedId(),
-      teamId: entry.teamId,
-      at: entry.at ?? isoNow(),
-      actor: entry.actor,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      details: entry.details ?? {},
-    };
+    const stored = stampAuditEntry(entry);
     const { id, details, ...rest } = stored;
     // details is free-form: its keys may contain dots too.
     await this.models.Audit.insertOne({ _id: id, ...rest, details: encodeKeys(details) as AuditDoc['details'] });

@@ -1,7 +1,6 @@
-import { timeOrderedId } from '../ids';
+import { stampAuditEntry } from '../audit-entry';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
-import { isoNow } from '../time';
 import type { Db } from './database';
 import { joinSql, q, type Sql } from './sql';
 
@@ -40,16 +39,7 @@ export class SqliteAuditRepo implements AuditRepo {
   }
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    const stored: AuditEntry = {
-      id: timeOrderedId(),
-      teamId: entry.teamId,
-      at: entry.at ?? isoNow(),
-      actor: entry.actor,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      details: entry.details ?? {},
-    };
+    const stored = stampAuditEntry(entry);
     const { actor } = stored;
     this.insert.run(stored.id, stored.teamId, stored.at, actor.type, actor.id, actor.name, stored.action, stored.targetType, stored.targetId, JSON.stringify(stored.details));
     return stored;
