@@ -52,7 +52,7 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const invitations = new InvitationService(store, config, mailer, audit, logger);
-  const scimUsers = new ScimUserService(store, audit, config, invitations);
+  const scimUsers = new ScimUserService(store, config, invitations);
   const idps = new IdentityProviderService(store, config, audit);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);

@@ -2,13 +2,12 @@
  * SCIM /Users as a service: each verb is one small method (createUser, getUser, listUsers,
  * replaceUser, patchUser, deleteUser) so later features (invitations) can hook in by name.
  * Input is validated by the pure SCIM core; this class adds the store, the team boundary,
- * optimistic concurrency, and the audit trail.
+ * optimistic concurrency, and the audit trail (committed by the store with each write).
  */
-import type { Auditor } from '../accounts/audit';
 import type { InvitationService } from '../accounts/invitation-service';
 import type { Config } from '../config';
 import type { FilterNode } from '../store/query';
-import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
+import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewAuditEntry, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
 import { timeOrderedId } from '../store/ids';
 import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
 import { ScimError, scimBadRequest } from './errors';
@@ -31,7 +30,6 @@ export const userETag = (user: User) => formatVersion(user.version);
 export class ScimUserService {
   constructor(
     private readonly store: Store,
-    private readonly audit: Auditor,
     private readonly config: Pick<Config, 'publicUrl' | 'richInfoLimit'>,
     /** Email/password teams: externalId is the sign-in email; new users are pending and invited. */
     private readonly invitations?: InvitationService,
@@ -54,9 +52,10 @@ export class ScimUserService {
     const invite = await this.usesInvitations(token);
     // Email/password team: pending with the externalId as sign-in email, whatever `active` says.
     const fields = invite && parts.externalId !== null ? this.invitations!.pendingUserFields(parts.externalId) : {};
-    const user = await this.write(parts, () => this.store.users.create({ ...newScimUser(token, parts), ...fields }));
-    await this.record(token, 'user.created', user, { userName: user.handle, externalId: user.externalId });
-    if (user.status === 'suspended') await this.record(token, 'user.suspended', user, {});
+    const newUser: NewUser = { ...newScimUser(token, parts), ...fields };
+    const audit = [this.entry(token, 'user.created', newUser.id, { userName: newUser.handle, externalId: newUser.externalId })];
+    if (newUser.status === 'suspended') audit.push(this.entry(token, 'user.suspended', newUser.id, {}));
+    const user = await this.write(parts, () => this.store.users.create(newUser, audit));
     if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
     return user;
   }
@@ -108,9 +107,7 @@ export class ScimUserService {
   async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
     const invite = await this.usesInvitations(token);
-    const { before, after } = await this.writeCurrent(token.teamId, id, ifMatch, () => parts, invite);
-    await this.record(token, 'user.replaced', after, {});
-    await this.recordStatusChange(token, before, after);
+    const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     return after;
   }
@@ -119,14 +116,13 @@ export class ScimUserService {
   async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(
-      token.teamId,
+      token,
+      'user.patched',
       id,
       ifMatch,
       (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
       invite,
     );
-    await this.record(token, 'user.patched', after, {});
-    await this.recordStatusChange(token, before, after);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     return after;
   }
@@ -135,8 +131,8 @@ export class ScimUserService {
     const current = await this.getUser(token.teamId, id);
     checkIfMatch(ifMatch, userETag(current));
     refuseOwnerRemoval(current, 'deleted');
-    if (!(await this.store.users.delete(token.teamId, id))) throw userNotFound(id);
-    await this.record(token, 'user.deleted', current, { userName: current.handle, externalId: current.externalId });
+    const audit = [this.entry(token, 'user.deleted', id, { userName: current.handle, externalId: current.externalId })];
+    if (!(await this.store.users.delete(token.teamId, id, audit))) throw userNotFound(id);
     await this.invitations?.onUserDeleted(current, scimActor(token));
   }
 
@@ -155,14 +151,15 @@ export class ScimUserService {
    * the change is recomputed on the fresh user.
    */
   private async writeCurrent(
-    teamId: string,
+    token: ScimToken,
+    action: 'user.patched' | 'user.replaced',
     id: string,
     ifMatch: string | undefined,
     compute: (current: User) => StoredUserParts,
     emailFromExternalId = false,
   ): Promise<{ before: User; after: User }> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.getUser(teamId, id);
+      const current = await this.getUser(token.teamId, id);
       checkIfMatch(ifMatch, userETag(current));
       const parts = compute(current);
       const next: User = {
@@ -181,7 +178,8 @@ export class ScimUserService {
         next.email = this.invitations!.pendingUserFields(parts.externalId).email;
       }
       try {
-        const after = await this.write(parts, () => this.store.users.update(next, current.version));
+        const audit = [this.entry(token, action, id, {}), ...this.statusChangeEntries(token, id, current.status, next.status)];
+        const after = await this.write(parts, () => this.store.users.update(next, current.version, audit));
         if (!after) throw userNotFound(id);
         return { before: current, after };
       } catch (error) {
@@ -208,14 +206,16 @@ export class ScimUserService {
     }
   }
 
-  private async record(token: ScimToken, action: string, user: User, details: Record<string, unknown>): Promise<void> {
-    await this.audit({ teamId: token.teamId, actor: scimActor(token), action, targetType: 'user', targetId: user.id, details });
+  /** An audit entry of this token's write; the store commits it with the write itself. */
+  private entry(token: ScimToken, action: string, userId: string, details: Record<string, unknown>): NewAuditEntry {
+    return { teamId: token.teamId, actor: scimActor(token), action, targetType: 'user', targetId: userId, details };
   }
 
-  private async recordStatusChange(token: ScimToken, before: User, after: User): Promise<void> {
-    if (before.status === after.status) return;
-    if (after.status === 'suspended') await this.record(token, 'user.suspended', after, {});
-    else if (after.status === 'active') await this.record(token, 'user.reinstated', after, {});
+  private statusChangeEntries(token: ScimToken, userId: string, before: UserStatus, after: UserStatus): NewAuditEntry[] {
+    if (before === after) return [];
+    if (after === 'suspended') return [this.entry(token, 'user.suspended', userId, {})];
+    if (after === 'active') return [this.entry(token, 'user.reinstated', userId, {})];
+    return [];
   }
 }
 

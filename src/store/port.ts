@@ -414,8 +414,11 @@ export interface TeamRepo {
 }
 
 export interface UserRepo {
-  /** Throws UniqueConstraintError('handle' | 'email' | 'externalId'). */
-  create(user: NewUser): Promise<User>;
+  /**
+   * Throws UniqueConstraintError('handle' | 'email' | 'externalId'). `audit` entries are committed in
+   * the same transaction as the user: a write and its audit trail exist together or not at all.
+   */
+  create(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User>;
   get(teamId: string, id: string): Promise<User | null>;
   getAnyTeam(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
@@ -428,11 +431,12 @@ export interface UserRepo {
    * Writes every mutable field of `user` if the stored version equals `expectedVersion`;
    * returns the stored user with version+1. Null if the user no longer exists.
    * Throws VersionConflictError or UniqueConstraintError. When the status leaves 'active',
-   * the user's sessions are deleted in the same transaction.
+   * the user's sessions are deleted in the same transaction. `audit` entries are committed with the
+   * update (and not at all when it does not happen).
    */
-  update(user: User, expectedVersion: number): Promise<User | null>;
-  /** Deletes the user and everything hanging off it (sessions, memberships, invitations). */
-  delete(teamId: string, id: string): Promise<boolean>;
+  update(user: User, expectedVersion: number, audit?: readonly NewAuditEntry[]): Promise<User | null>;
+  /** Deletes the user and everything hanging off it (sessions, memberships, invitations), with its `audit` entries. */
+  delete(teamId: string, id: string, audit?: readonly NewAuditEntry[]): Promise<boolean>;
 }
 
 export interface ScimTokenRepo {

@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongoose';
 import { stampAuditEntry } from '../audit-entry';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
@@ -9,10 +10,15 @@ export class MongoAuditRepo implements AuditRepo {
   constructor(private readonly models: Models) {}
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.insertIn(entry, null);
+  }
+
+  /** Inserts within `session` (a user write's transaction) or on its own when null. */
+  async insertIn(entry: NewAuditEntry, session: ClientSession | null): Promise<AuditEntry> {
     const stored = stampAuditEntry(entry);
     const { id, details, ...rest } = stored;
     // details is free-form: its keys may contain dots too.
-    await this.models.Audit.insertOne({ _id: id, ...rest, details: encodeKeys(details) as AuditDoc['details'] });
+    await this.models.Audit.insertOne({ _id: id, ...rest, details: encodeKeys(details) as AuditDoc['details'] }, { session });
     return stored;
   }
 

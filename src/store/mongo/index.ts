@@ -34,11 +34,11 @@ export class MongoStore implements Store {
     private readonly connection: Connection,
     readonly models: Models,
   ) {
-    this.users = new MongoUserRepo(connection, models);
+    this.audit = new MongoAuditRepo(models);
+    this.users = new MongoUserRepo(connection, models, this.audit);
     this.teams = new MongoTeamRepo(connection, models, this.users);
     this.scimTokens = new MongoScimTokenRepo(connection, models);
     this.sessions = new MongoSessionRepo(models);
-    this.audit = new MongoAuditRepo(models);
     this.provisioningLog = new MongoProvisioningLogRepo(models);
     this.idps = new MongoIdentityProviderRepo(connection, models);
     this.samlRequests = new MongoSamlRequestRepo(models);

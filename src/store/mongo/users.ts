@@ -1,7 +1,8 @@
 import type { ClientSession, Connection } from 'mongoose';
-import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
+import type { MongoAuditRepo } from './audit';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilterToMongo, compileUserSortToMongo } from './filter-mongo';
 import type { UserDoc } from './documents';
@@ -34,6 +35,7 @@ export class MongoUserRepo implements UserRepo {
   constructor(
     private readonly connection: Connection,
     private readonly models: Models,
+    private readonly audit: MongoAuditRepo,
   ) {}
 
   /** For callers already inside a transaction (teams.createWithOwner). */
@@ -43,8 +45,19 @@ export class MongoUserRepo implements UserRepo {
     return docToUser(doc);
   }
 
-  async create(user: NewUser): Promise<User> {
-    return mapUniqueViolation(() => this.insertIn(user, null));
+  async create(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User> {
+    if (audit.length === 0) return mapUniqueViolation(() => this.insertIn(user, null));
+    return mapUniqueViolation(() =>
+      this.connection.transaction(async (session) => {
+        const created = await this.insertIn(user, session);
+        await this.appendAudit(audit, session);
+        return created;
+      }),
+    );
+  }
+
+  private async appendAudit(entries: readonly NewAuditEntry[], session: ClientSession): Promise<void> {
+    for (const entry of entries) await this.audit.insertIn(entry, session);
   }
 
   async get(teamId: string, id: string): Promise<User | null> {
@@ -84,7 +97,7 @@ export class MongoUserRepo implements UserRepo {
     return this.models.User.countDocuments({ teamId });
   }
 
-  async update(user: User, expectedVersion: number): Promise<User | null> {
+  async update(user: User, expectedVersion: number, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
     return mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
         const doc = await this.models.User.findOneAndUpdate(
@@ -98,16 +111,18 @@ export class MongoUserRepo implements UserRepo {
         }
         // A suspended or pending user must not keep signed-in sessions.
         if (doc.status !== 'active') await this.models.Session.deleteMany({ userId: doc._id }, { session });
+        await this.appendAudit(audit, session);
         return docToUser(doc);
       }),
     );
   }
 
-  async delete(teamId: string, id: string): Promise<boolean> {
+  async delete(teamId: string, id: string, audit: readonly NewAuditEntry[] = []): Promise<boolean> {
     return this.connection.transaction(async (session) => {
       if (!(await this.models.User.exists({ _id: id, teamId }).session(session))) return false;
       await deleteUserDependents(this.models, id, session);
       await this.models.User.deleteOne({ _id: id }, { session });
+      await this.appendAudit(audit, session);
       return true;
     });
   }

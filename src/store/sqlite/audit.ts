@@ -39,6 +39,11 @@ export class SqliteAuditRepo implements AuditRepo {
   }
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.insertNow(entry);
+  }
+
+  /** Synchronous insert, for callers inside their own transaction (a user write and its audit entries). */
+  insertNow(entry: NewAuditEntry): AuditEntry {
     const stored = stampAuditEntry(entry);
     const { actor } = stored;
     this.insert.run(stored.id, stored.teamId, stored.at, actor.type, actor.id, actor.name, stored.action, stored.targetType, stored.targetId, JSON.stringify(stored.details));

@@ -34,11 +34,11 @@ export class SqliteStore implements Store {
   private readonly pingStatement;
 
   constructor(private readonly db: Db) {
-    this.users = new SqliteUserRepo(db);
+    this.audit = new SqliteAuditRepo(db);
+    this.users = new SqliteUserRepo(db, this.audit);
     this.teams = new SqliteTeamRepo(db, this.users);
     this.scimTokens = new SqliteScimTokenRepo(db);
     this.sessions = new SqliteSessionRepo(db);
-    this.audit = new SqliteAuditRepo(db);
     this.provisioningLog = new SqliteProvisioningLogRepo(db);
     this.idps = new SqliteIdentityProviderRepo(db);
     this.samlRequests = new SqliteSamlRequestRepo(db);

@@ -1,6 +1,7 @@
-import { VersionConflictError, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
+import type { SqliteAuditRepo } from './audit';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilter } from './filter-sql';
@@ -39,7 +40,10 @@ export class SqliteUserRepo implements UserRepo {
   private readonly updateTx;
   private readonly deleteTx;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: SqliteAuditRepo,
+  ) {
     this.emails = new UserEmailWriter(db);
     this.statements = {
       insert: db.prepare(INSERT_USER),
@@ -55,9 +59,21 @@ export class SqliteUserRepo implements UserRepo {
       deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
       dependents: USER_DEPENDENT_TABLES.map((d) => db.prepare(`DELETE FROM ${d.table} WHERE ${d.userColumn} = ?`)),
     };
-    this.createTx = db.transaction((user: NewUser) => this.insertNow(user));
-    this.updateTx = db.transaction((user: User, expectedVersion: number) => this.updateNow(user, expectedVersion));
-    this.deleteTx = db.transaction((teamId: string, id: string) => this.deleteNow(teamId, id));
+    this.createTx = db.transaction((user: NewUser, audit: readonly NewAuditEntry[]) => {
+      const created = this.insertNow(user);
+      this.appendAudit(audit);
+      return created;
+    });
+    this.updateTx = db.transaction((user: User, expectedVersion: number, audit: readonly NewAuditEntry[]) => {
+      const updated = this.updateNow(user, expectedVersion);
+      if (updated) this.appendAudit(audit);
+      return updated;
+    });
+    this.deleteTx = db.transaction((teamId: string, id: string, audit: readonly NewAuditEntry[]) => {
+      const deleted = this.deleteNow(teamId, id);
+      if (deleted) this.appendAudit(audit);
+      return deleted;
+    });
   }
 
   /** Synchronous insert for callers already inside a transaction (teams.createWithOwner). */
@@ -67,8 +83,8 @@ export class SqliteUserRepo implements UserRepo {
     return rowToUser(row);
   }
 
-  async create(user: NewUser): Promise<User> {
-    return mapUniqueViolation(() => this.createTx.immediate(user));
+  async create(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User> {
+    return mapUniqueViolation(() => this.createTx.immediate(user, audit));
   }
 
   async get(teamId: string, id: string): Promise<User | null> {
@@ -110,12 +126,16 @@ export class SqliteUserRepo implements UserRepo {
     return this.statements.countByTeam.get(teamId) as number;
   }
 
-  async update(user: User, expectedVersion: number): Promise<User | null> {
-    return mapUniqueViolation(() => this.updateTx.immediate(user, expectedVersion));
+  async update(user: User, expectedVersion: number, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
+    return mapUniqueViolation(() => this.updateTx.immediate(user, expectedVersion, audit));
   }
 
-  async delete(teamId: string, id: string): Promise<boolean> {
-    return this.deleteTx.immediate(teamId, id);
+  async delete(teamId: string, id: string, audit: readonly NewAuditEntry[] = []): Promise<boolean> {
+    return this.deleteTx.immediate(teamId, id, audit);
+  }
+
+  private appendAudit(entries: readonly NewAuditEntry[]): void {
+    for (const entry of entries) this.audit.insertNow(entry);
   }
 
   private updateNow(user: User, expectedVersion: number): User | null {

@@ -1,4 +1,4 @@
-import { UniqueConstraintError, VersionConflictError, type Session, type Team, type User } from '../../../src/store/port';
+import { UniqueConstraintError, VersionConflictError, type NewAuditEntry, type Session, type Team, type User } from '../../../src/store/port';
 import { cmp, newTeam, newUser, uniqueSuffix } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
@@ -176,6 +176,39 @@ export function usersContract(store: GetStore): void {
       const user = await store().users.create(newUser(team.id, { email: `reuse.${uniqueSuffix()}@acme.test` }));
       await store().users.delete(team.id, user.id);
       await expect(store().users.create(newUser(team.id, { handle: user.handle, email: user.email }))).resolves.toMatchObject({ handle: user.handle });
+    });
+  });
+  describe('audit entries committed with the write', () => {
+    const entry = (teamId: string, action: string, targetId: string): NewAuditEntry => ({ teamId, actor: { type: 'scim-token', id: 'token-1', name: 'Entra' }, action, targetType: 'user', targetId, details: { note: action } });
+    const actionsFor = async (teamId: string, targetId: string) =>
+      (await store().audit.list({ teamId, limit: 50 })).filter((e) => e.targetId === targetId).map((e) => e.action).sort();
+
+    test('When a create, an update and a delete carry audit entries, then each entry is stored with its write', async () => {
+      const input = newUser(team.id);
+      const created = await store().users.create(input, [entry(team.id, 'user.created', input.id), entry(team.id, 'user.suspended', input.id)]);
+      expect(await actionsFor(team.id, input.id)).toEqual(['user.created', 'user.suspended']);
+      await store().users.update({ ...created, displayName: 'Changed' }, created.version, [entry(team.id, 'user.patched', input.id)]);
+      expect(await actionsFor(team.id, input.id)).toEqual(['user.created', 'user.patched', 'user.suspended']);
+      expect(await store().users.delete(team.id, input.id, [entry(team.id, 'user.deleted', input.id)])).toBe(true);
+      expect(await actionsFor(team.id, input.id)).toEqual(['user.created', 'user.deleted', 'user.patched', 'user.suspended']);
+      const [stored] = (await store().audit.list({ teamId: team.id, limit: 50, action: 'user.deleted' })).filter((e) => e.targetId === input.id);
+      expect(stored).toMatchObject({ actor: { type: 'scim-token', id: 'token-1', name: 'Entra' }, targetType: 'user', details: { note: 'user.deleted' } });
+    });
+
+    test('When a write fails (taken handle, stale version, other team, gone), then none of its audit entries is stored', async () => {
+      const taken = await store().users.create(newUser(team.id));
+      const clash = newUser(team.id, { handle: taken.handle });
+      await expect(store().users.create(clash, [entry(team.id, 'user.created', clash.id)])).rejects.toBeInstanceOf(UniqueConstraintError);
+      expect(await actionsFor(team.id, clash.id)).toEqual([]);
+
+      await store().users.update({ ...taken, displayName: 'First' }, taken.version);
+      await expect(store().users.update({ ...taken, displayName: 'Stale' }, taken.version, [entry(team.id, 'user.patched', taken.id)])).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store().users.delete(otherTeam.id, taken.id, [entry(otherTeam.id, 'user.deleted', taken.id)])).toBe(false);
+      expect(await actionsFor(otherTeam.id, taken.id)).toEqual([]);
+      await store().users.delete(team.id, taken.id);
+      expect(await store().users.update({ ...taken, displayName: 'Gone' }, taken.version + 1, [entry(team.id, 'user.patched', taken.id)])).toBeNull();
+      expect(await store().users.delete(team.id, taken.id, [entry(team.id, 'user.deleted', taken.id)])).toBe(false);
+      expect(await actionsFor(team.id, taken.id)).toEqual([]);
     });
   });
 }
