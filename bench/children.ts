@@ -17,9 +17,9 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-export async function startChild(name: string, file: string, env: Record<string, string>): Promise<BenchTarget> {
+export async function startChild(name: string, file: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchTarget> {
   const child = fork(path.join(__dirname, file), [], {
-    execArgv: ['--require', 'tsx/cjs'],
+    execArgv: [...nodeFlags, '--require', 'tsx/cjs'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -10,6 +10,9 @@ import { operatorActor } from '../src/accounts/audit';
 import { loadConfig } from '../src/config';
 import { startGatehouse } from '../src/main';
 import { TestIdp } from '../test/support/test-idp';
+import { WindowProfiler } from './window-profiler';
+
+const profiler = new WindowProfiler();
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
@@ -29,6 +32,11 @@ async function main(): Promise<void> {
   });
   const { token } = (await minted.json()) as { token: string };
   process.send!({ url: `${running.url}/scim/v2`, token });
+  // bench/profile.ts: profile only the measured window (not start-up or seeding).
+  process.on('message', (message: { profile?: 'start' | 'stop' }) => {
+    if (message.profile === 'start') void profiler.start().then(() => process.send!({ profiling: true }));
+    if (message.profile === 'stop') void profiler.stop().then((file) => process.send!({ profile: file }));
+  });
   process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
 }
 

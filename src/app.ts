@@ -31,17 +31,19 @@ export function createApp(services: Services): express.Express {
   const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
   app.use('/assets', web.assets);
 
+  // SCIM first: directories send by far the most requests, and every router before it is walked per request.
+  // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
+  app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
+  const scim = scimRoutes(services);
+  app.use('/scim/v2', scim);
+  app.use('/scim', scim);
+
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
   app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations }));
-  app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
-  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
-  // After the admin endpoints under /scim, and /scim/v2 before /scim so the longer prefix wins.
-  const scim = scimRoutes(services);
-  app.use('/scim/v2', scim);
-  app.use('/scim', scim);
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));

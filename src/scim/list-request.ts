@@ -51,12 +51,14 @@ function attributeList(raw: Raw, name: string): string | string[] | undefined {
 }
 
 /** Parameter names are case-insensitive in practice (clients send `startindex`, `Count`). */
+const PARAMETER_NAMES = new Map(['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'].map((n) => [n.toLowerCase(), n]));
+
 function lowerKeys(raw: Raw): Raw {
-  const names = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'];
   const out: Raw = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
-    if (name !== undefined && out[name] === undefined) out[name] = value;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const name = PARAMETER_NAMES.get(key.toLowerCase());
+    if (name !== undefined && out[name] === undefined) out[name] = raw[key];
   }
   return out;
 }

@@ -23,9 +23,20 @@ function text(value: unknown, field: string, required: boolean): string | undefi
   return value.trim();
 }
 
+/**
+ * A verified token is reused for this long without a store read (SCIM clients send bursts of
+ * requests with one token). Deleting or renaming a token in this process forgets it at once; a
+ * token deleted through another instance or the CLI stops working here within this window.
+ */
+export const TOKEN_CACHE_MS = 2000;
+const TOKEN_CACHE_MAX = 1024;
+
 export type IdpExists = (teamId: string, idpId: string) => Promise<boolean>;
 
 export class ScimTokenService {
+  /** Secret digest → verified token, with the time it stops being trusted without a store read. */
+  private readonly verified = new Map<string, { token: ScimToken; until: number }>();
+
   constructor(
     private readonly store: Store,
     private readonly audit: Auditor,
@@ -76,13 +87,16 @@ export class ScimTokenService {
     const clean = text(name, 'name', true)!;
     if (!clean) throw badRequest('invalid-body', 'name must not be empty.');
     const token = await this.store.scimTokens.rename(teamId, id, clean);
+    this.forget(id);
     if (!token) throw notFound('token-not-found', `No SCIM token with id ${id} in your team.`);
     await this.audit({ teamId, actor, action: 'scim-token.renamed', targetType: 'scim-token', targetId: id, details: { name: clean } });
     return tokenInfo(token);
   }
 
   async delete(teamId: string, id: string, actor: AuditActor) {
-    if (!(await this.store.scimTokens.delete(teamId, id))) throw notFound('token-not-found', `No SCIM token with id ${id} in your team.`);
+    const deleted = await this.store.scimTokens.delete(teamId, id);
+    this.forget(id);
+    if (!deleted) throw notFound('token-not-found', `No SCIM token with id ${id} in your team.`);
     const left = await this.store.scimTokens.countByTeam(teamId);
     await this.audit({ teamId, actor, action: 'scim-token.deleted', targetType: 'scim-token', targetId: id, details: { remaining: left } });
   }
@@ -91,7 +105,21 @@ export class ScimTokenService {
   async authenticate(secret: string): Promise<ScimToken | null> {
     if (!secret.startsWith(SCIM_TOKEN_PREFIX) || secret.length > 128) return null;
     const digest = sha256Hex(secret);
+    const now = Date.now();
+    const cached = this.verified.get(digest);
+    if (cached && cached.until > now && digestsEqual(cached.token.secretHash, digest)) return cached.token;
     const token = await this.store.scimTokens.findBySecretHash(digest);
-    return token && digestsEqual(token.secretHash, digest) ? token : null;
+    if (!token || !digestsEqual(token.secretHash, digest)) {
+      this.verified.delete(digest);
+      return null;
+    }
+    if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
+    this.verified.set(digest, { token, until: now + TOKEN_CACHE_MS });
+    return token;
+  }
+
+  /** Drops a token from the verification cache (after it was deleted or renamed here). */
+  private forget(id: string): void {
+    for (const [digest, entry] of this.verified) if (entry.token.id === id) this.verified.delete(digest);
   }
 }

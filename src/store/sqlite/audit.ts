@@ -2,6 +2,7 @@ import { stampAuditEntry } from '../audit-entry';
 import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
 import type { Db } from './database';
+import type { GroupCommit } from './group-commit';
 import { joinSql, q, type Sql } from './sql';
 
 interface AuditRow {
@@ -33,13 +34,16 @@ function rowToEntry(row: AuditRow): AuditEntry {
 export class SqliteAuditRepo implements AuditRepo {
   private readonly insert;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly writes: GroupCommit,
+  ) {
     this.insert = db.prepare(`INSERT INTO audit_log (id, team_id, at, actor_type, actor_id, actor_name, action, target_type, target_id, details)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    return this.insertNow(entry);
+    return this.writes.run(() => this.insertNow(entry));
   }
 
   /** Synchronous insert, for callers inside their own transaction (a user write and its audit entries). */

@@ -1,6 +1,7 @@
 import type { Store } from '../port';
 import { SqliteAuditRepo } from './audit';
 import { SqliteGroupRepo } from './groups';
+import { GroupCommit } from './group-commit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { SqliteIdentityProviderRepo } from './idps';
 import { SqliteInvitationRepo } from './invitations';
@@ -32,10 +33,13 @@ export class SqliteStore implements Store {
   readonly groups: SqliteGroupRepo;
   readonly invitations: SqliteInvitationRepo;
   private readonly pingStatement;
+  /** Group commit for the frequent writes (SCIM users and their audit entries). */
+  private readonly writes: GroupCommit;
 
   constructor(private readonly db: Db) {
-    this.audit = new SqliteAuditRepo(db);
-    this.users = new SqliteUserRepo(db, this.audit);
+    this.writes = new GroupCommit(db);
+    this.audit = new SqliteAuditRepo(db, this.writes);
+    this.users = new SqliteUserRepo(db, this.audit, this.writes);
     this.teams = new SqliteTeamRepo(db, this.users);
     this.scimTokens = new SqliteScimTokenRepo(db);
     this.sessions = new SqliteSessionRepo(db);
@@ -72,6 +76,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.writes.flush();
     this.db.pragma('optimize'); // SQLite's advice for connections about to close: refresh planner statistics
     this.db.close();
   }

@@ -64,6 +64,11 @@ export function userParams(user: NewUser) {
   };
 }
 
+/** True when the stored scim JSON and `scim` have the same email records (user_emails need no rewrite). */
+export function sameEmails(storedScim: string, scim: User['scim']): boolean {
+  return JSON.stringify(emailRecords(JSON.parse(storedScim) as User['scim'])) === JSON.stringify(emailRecords(scim));
+}
+
 /** Keeps user_emails equal to user.scim.emails; call inside the user's write transaction. */
 export class UserEmailWriter {
   private readonly clear;

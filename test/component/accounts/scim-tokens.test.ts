@@ -35,8 +35,11 @@ describe('SCIM tokens through /scim/auth-tokens', () => {
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ id, name: 'Entra ID' });
 
+    // Used once (so this server has verified it), then deleted: the very next SCIM request is refused.
+    expect((await call(server.url, 'GET', '/scim/v2/Users', { token: created.body.token })).status).toBe(200);
     const del = await call(server.url, 'DELETE', `/scim/auth-tokens?id=${id}`, { token: acme.accessToken });
     expect(del.status).toBe(204);
+    expect((await call(server.url, 'GET', '/scim/v2/Users', { token: created.body.token })).status).toBe(401);
     expect((await call(server.url, 'GET', '/scim/auth-tokens', { token: acme.accessToken })).body.tokens).toEqual([]);
     expect((await call(server.url, 'GET', '/team', { token: acme.accessToken })).body).toMatchObject({ has_scim: false, sso_self_signup: true });
     const again = await call(server.url, 'DELETE', `/scim/auth-tokens?id=${id}`, { token: acme.accessToken });

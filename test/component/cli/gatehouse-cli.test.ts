@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TOKEN_CACHE_MS } from '../../../src/scim/token-service';
 import { openSqliteStore } from '../../../src/store/sqlite/index';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -60,9 +61,19 @@ describe('The gatehouse CLI, spawned as a real process while the server runs on 
     expect(JSON.parse(list.stdout).tokens).toHaveLength(1);
     expect(list.stdout).not.toContain(tokenOut.token);
 
+    // The server has verified (and cached) the token before another process deletes it.
+    expect((await call(server.url, 'GET', '/scim/v2/Users', { token: tokenOut.token })).status).toBe(200);
     const del = await gatehouse(['token', 'delete', '--team', out.team.id, '--id', tokenOut.info.id, '--json'], env);
     expect(del.code).toBe(0);
+    const deletedAt = Date.now();
     expect((await call(server.url, 'GET', '/scim/auth-tokens', { token: login.body.access_token })).body.tokens).toEqual([]);
+    // Revocation from another process reaches the server within TOKEN_CACHE_MS.
+    let status = 200;
+    while (status === 200 && Date.now() - deletedAt < TOKEN_CACHE_MS + 1500) {
+      status = (await call(server.url, 'GET', '/scim/v2/Users', { token: tokenOut.token })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(401);
   });
 
   test('When input is wrong, then the CLI says so on stderr with a non-zero exit', async () => {

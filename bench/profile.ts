@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:profile -- <scenario> [users]`: a CPU profile of the real server under one SCIM
+ * scenario (filter | patch | list | post), for finding where a request's time goes. Writes the V8
+ * profile to a temp dir and prints the functions with the most self time and the heaviest files.
+ */
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { startChild } from './children';
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+const scenario = process.argv[2] ?? 'filter';
+const users = Number(process.argv[3] ?? 2000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+
+const body = (name: string) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: name, externalId: `${name}@bench.test`, displayName: `Bench ${name}`, name: { givenName: 'Bench', familyName: name }, emails: [{ type: 'work', primary: true, value: `${name}@bench.test` }], active: true });
+
+async function main(): Promise<void> {
+  const target = await startChild('gatehouse', 'gatehouse-child.ts', { LOG_LEVEL: 'info' });
+  const url = new URL(target.url);
+  const prefix = url.pathname.replace(/\/$/, '');
+  const headers = { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' };
+  let n = 0;
+  await autocannon({ url: url.origin, connections: 32, amount: users, headers, requests: [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${prefix}/Users`, body: body(`seed.${n++}`) }) }] });
+  const list = (await (await fetch(`${url.origin}${prefix}/Users?count=1000&filter=${encodeURIComponent('userName sw "seed."')}`, { headers })).json()) as { Resources: Array<{ id: string }> };
+  const ids = list.Resources.map((u) => u.id);
+  const pick = (k: number) => Math.floor(Math.random() * k);
+  let flip = 0;
+  const request = (r: autocannon.Request): autocannon.Request => {
+    switch (scenario) {
+      case 'patch':
+        return { ...r, method: 'PATCH', path: `${prefix}/Users/${ids[pick(ids.length)]}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: flip++ % 2 === 0 } }] }) };
+      case 'list':
+        return { ...r, method: 'GET', path: `${prefix}/Users?count=100` };
+      case 'post':
+        return { ...r, method: 'POST', path: `${prefix}/Users`, body: body(`post.${n++}`) };
+      default:
+        return { ...r, method: 'GET', path: `${prefix}/Users?filter=${encodeURIComponent(`userName eq "seed.${pick(users)}"`)}` };
+    }
+  };
+  await autocannon({ url: url.origin, connections: 16, duration: 1, headers, requests: [{ setupRequest: request }] }); // warm-up
+  const ask = <T>(message: object, key: string) =>
+    new Promise<T>((resolve) => {
+      const listener = (reply: Record<string, unknown>) => {
+        if (key in reply) {
+          target.process.off('message', listener);
+          resolve(reply[key] as T);
+        }
+      };
+      target.process.on('message', listener);
+      target.process.send(message);
+    });
+  await ask({ profile: 'start' }, 'profiling');
+  const result = await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
+  process.stdout.write(`${scenario} @ ${users} users: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, RSS ${target.rssMb().toFixed(0)} MB\n`);
+  const file = await ask<string>({ profile: 'stop' }, 'profile');
+  await target.stop();
+  report(JSON.parse(readFileSync(file, 'utf8')) as Profile, file);
+}
+
+function report(profile: Profile, file: string): void {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const fns = new Map<string, number>();
+  const files = new Map<string, number>();
+  for (const [id, us] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const short = url.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/work\/[^/]+\//, '');
+    fns.set(`${functionName || '(anon)'} ${short}:${lineNumber + 1}`, (fns.get(`${functionName || '(anon)'} ${short}:${lineNumber + 1}`) ?? 0) + us);
+    const group = short.startsWith('nm/') ? short.split('/').slice(0, short.startsWith('nm/@') ? 3 : 2).join('/') : short || functionName;
+    files.set(group, (files.get(group) ?? 0) + us);
+  }
+  // Inclusive time: each sample counts once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      if (!url.includes('/src/') && !url.includes('/bench/')) continue;
+      seen.add(`${functionName || '(anon)'} ${url.replace(/.*\/work\/[^/]+\//, '')}:${lineNumber + 1}`);
+    }
+    for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${name}`).join('\n');
+  process.stdout.write(`\nprofile ${file}\n\n## self time by function\n${top(fns, 40)}\n\n## self time by file or package\n${top(files, 30)}\n\n## inclusive time of our own functions\n${top(inclusive, 40)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
