@@ -3,7 +3,7 @@ import type { AuditEntry, AuditQuery, AuditRepo, NewAuditEntry } from '../port';
 import { nonNegativeInt } from '../paging';
 import type { Db } from './database';
 import type { GroupCommit } from './group-commit';
-import { joinSql, q, type Sql } from './sql';
+import { joinSql, q, StatementCache, type Sql } from './sql';
 
 interface AuditRow {
   id: string;
@@ -33,11 +33,13 @@ function rowToEntry(row: AuditRow): AuditEntry {
 
 export class SqliteAuditRepo implements AuditRepo {
   private readonly insert;
+  private readonly prepared: StatementCache;
 
   constructor(
     private readonly db: Db,
     private readonly writes: GroupCommit,
   ) {
+    this.prepared = new StatementCache(db);
     this.insert = db.prepare(`INSERT INTO audit_log (id, team_id, at, actor_type, actor_id, actor_name, action, target_type, target_id, details)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
@@ -63,6 +65,6 @@ export class SqliteAuditRepo implements AuditRepo {
     if (query.until !== undefined) conditions.push(q`at <= ${query.until}`);
     if (query.before) conditions.push(q`(at < ${query.before.at} OR (at = ${query.before.at} AND id < ${query.before.id}))`);
     const sql = q`SELECT * FROM audit_log WHERE ${joinSql(conditions, ' AND ')} ORDER BY at DESC, id DESC LIMIT ${nonNegativeInt(query.limit)}`;
-    return (this.db.prepare(sql.text).all(...sql.params) as AuditRow[]).map(rowToEntry);
+    return (this.prepared.get(sql.text).all(...sql.params) as AuditRow[]).map(rowToEntry);
   }
 }

@@ -20,7 +20,7 @@ import { isoNow } from '../time';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
 import { compileGroupFilter, compileGroupSort } from './groups-filter-sql';
-import { q, type Sql } from './sql';
+import { q, type Sql, StatementCache } from './sql';
 
 interface GroupRow {
   id: string;
@@ -72,12 +72,14 @@ const ROLE_BY_RANK: Record<number, Role> = { 3: 'owner', 2: 'admin', 1: 'member'
  */
 export class SqliteGroupRepo implements GroupRepo {
   private readonly s;
+  private readonly prepared: StatementCache;
   private readonly createTx;
   private readonly applyTx;
   private readonly deleteTx;
   private readonly enableTx;
 
   constructor(private readonly db: Db) {
+    this.prepared = new StatementCache(db);
     this.s = {
       insert: db.prepare(`INSERT INTO groups (id, team_id, display_name, external_id, role_granted, version, created_at, updated_at)
         VALUES (@id, @team_id, @display_name, @external_id, @role_granted, 1, @created_at, @created_at) RETURNING *`),
@@ -129,10 +131,10 @@ export class SqliteGroupRepo implements GroupRepo {
     const where: Sql = query.filter ? q`g.team_id = ${teamId} AND (${compileGroupFilter(query.filter, teamId)})` : q`g.team_id = ${teamId}`;
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     const count = q`SELECT count(*) FROM groups g WHERE ${where}`;
-    const total = this.db.prepare(count.text).pluck().get(...count.params) as number;
+    const total = this.prepared.get(count.text).pluck().get(...count.params) as number;
     if (limit === 0 || offset >= total) return { total, items: [] };
     const page = q`SELECT g.* FROM groups g WHERE ${where} ${compileGroupSort(query)} LIMIT ${limit} OFFSET ${offset}`;
-    return { total, items: (this.db.prepare(page.text).all(...page.params) as GroupRow[]).map(rowToGroup) };
+    return { total, items: (this.prepared.get(page.text).all(...page.params) as GroupRow[]).map(rowToGroup) };
   }
 
   async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null> {

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
@@ -8,7 +7,7 @@ import type { GroupCommit } from './group-commit';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilter } from './filter-sql';
 import { compileUserSort } from './sort-sql';
-import { q, type Sql } from './sql';
+import { q, StatementCache, type Sql } from './sql';
 import { UserEmailWriter, rowToUser, sameEmails, userParams, type UserRow } from './user-rows';
 
 /**
@@ -46,8 +45,8 @@ function updateStatement(columns: readonly MutableColumn[]): string {
 export class SqliteUserRepo implements UserRepo {
   private readonly emails: UserEmailWriter;
   private readonly statements;
-  /** Prepared UPDATEs by the set of columns they change (a handful in practice: status, profile, names). */
-  private readonly updates = new Map<string, Database.Statement>();
+  /** List queries and the UPDATEs by the set of columns they change. */
+  private readonly prepared: StatementCache;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +54,7 @@ export class SqliteUserRepo implements UserRepo {
     private readonly writes: GroupCommit,
   ) {
     this.emails = new UserEmailWriter(db);
+    this.prepared = new StatementCache(db);
     this.statements = {
       insert: db.prepare(INSERT_USER),
       get: db.prepare('SELECT * FROM users WHERE id = ? AND team_id = ?'),
@@ -113,10 +113,10 @@ export class SqliteUserRepo implements UserRepo {
     const where: Sql = query.filter ? q`u.team_id = ${teamId} AND (${compileUserFilter(query.filter, teamId)})` : q`u.team_id = ${teamId}`;
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     const count = q`SELECT count(*) FROM users u WHERE ${where}`;
-    const total = this.db.prepare(count.text).pluck().get(...count.params) as number;
+    const total = this.prepared.get(count.text).pluck().get(...count.params) as number;
     if (limit === 0 || offset >= total) return { total, items: [] };
     const page = q`SELECT u.* FROM users u WHERE ${where} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
-    const rows = this.db.prepare(page.text).all(...page.params) as UserRow[];
+    const rows = this.prepared.get(page.text).all(...page.params) as UserRow[];
     return { total, items: rows.map(rowToUser) };
   }
 
@@ -158,22 +158,12 @@ export class SqliteUserRepo implements UserRepo {
     const changed = MUTABLE_COLUMNS.filter((column) => params[column] !== current[column]);
     const values: Record<string, unknown> = { id: user.id, team_id: user.teamId, expected_version: expectedVersion, updated_at: isoNow() };
     for (const column of changed) values[column] = params[column];
-    const row = this.updateFor(changed).get(values) as UserRow | undefined;
+    const row = this.prepared.get(updateStatement(changed)).get(values) as UserRow | undefined;
     if (!row) throw new VersionConflictError();
     if (changed.includes('scim') && !sameEmails(current.scim, user.scim)) this.emails.replace(row.id, row.team_id, user.scim);
     // A suspended or pending user must not keep signed-in sessions.
     if (row.status !== 'active') this.statements.deleteSessions.run(row.id);
     return rowToUser(row);
-  }
-
-  private updateFor(columns: readonly MutableColumn[]): Database.Statement {
-    const key = columns.join(',');
-    let statement = this.updates.get(key);
-    if (!statement) {
-      statement = this.db.prepare(updateStatement(columns));
-      this.updates.set(key, statement);
-    }
-    return statement;
   }
 
   private deleteNow(teamId: string, id: string): boolean {
