@@ -4,7 +4,8 @@
  * until killed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 
 export interface BenchTarget {
@@ -17,9 +18,33 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
+const ROOT = path.resolve(__dirname, '..');
+const BUILD_DIR = path.join(ROOT, '.bench-build');
+let built = false;
+
+/**
+ * Compiles the bench children and the sources they import with tsc into .bench-build, once per run:
+ * the servers are measured as production runs them (compiled JavaScript, as in the Dockerfile),
+ * without tsx compiling and keeping source maps in the measured process. BENCH_TSX=1 measures the
+ * `npm start` way instead.
+ */
+function buildChildren(): void {
+  if (built || process.env.BENCH_TSX === '1') return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.bench.json')], { stdio: 'inherit' });
+  // src/web/pages.ts finds views/ and public/ two levels above its own directory.
+  for (const dir of ['views', 'public']) {
+    rmSync(path.join(BUILD_DIR, dir), { force: true });
+    symlinkSync(path.join(ROOT, dir), path.join(BUILD_DIR, dir));
+  }
+  built = true;
+}
+
 export async function startChild(name: string, file: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchTarget> {
-  const child = fork(path.join(__dirname, file), [], {
-    execArgv: [...nodeFlags, '--require', 'tsx/cjs'],
+  buildChildren();
+  const tsx = process.env.BENCH_TSX === '1';
+  const entry = tsx ? path.join(__dirname, file) : path.join(BUILD_DIR, 'bench', file.replace(/\.ts$/, '.js'));
+  const child = fork(entry, [], {
+    execArgv: tsx ? [...nodeFlags, '--require', 'tsx/cjs'] : nodeFlags,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   const { token } = (await minted.json()) as { token: string };
   process.send!({ url: `${running.url}/scim/v2`, token });
   // bench/profile.ts: profile only the measured window (not start-up or seeding).
-  process.on('message', (message: { profile?: 'start' | 'stop' }) => {
+  process.on('message', (message: { profile?: 'start' | 'stop'; cpu?: boolean }) => {
+    if (message.cpu) {
+      if (process.env.BENCH_GC === '1') (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ cpuUs: process.cpuUsage(), memory: process.memoryUsage() });
+    }
     if (message.profile === 'start') void profiler.start().then(() => process.send!({ profiling: true }));
     if (message.profile === 'stop') void profiler.stop().then((file) => process.send!({ profile: file }));
   });

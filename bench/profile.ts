@@ -17,7 +17,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const body = (name: string) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: name, externalId: `${name}@bench.test`, displayName: `Bench ${name}`, name: { givenName: 'Bench', familyName: name }, emails: [{ type: 'work', primary: true, value: `${name}@bench.test` }], active: true });
 
 async function main(): Promise<void> {
-  const target = await startChild('gatehouse', 'gatehouse-child.ts', { LOG_LEVEL: 'info' });
+  const target = await startChild('gatehouse', 'gatehouse-child.ts', { LOG_LEVEL: 'info' }, (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const url = new URL(target.url);
   const prefix = url.pathname.replace(/\/$/, '');
   const headers = { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' };
@@ -51,9 +51,21 @@ async function main(): Promise<void> {
       target.process.on('message', listener);
       target.process.send(message);
     });
+  // Server CPU time per request first (no profiler attached): steadier than req/s on a shared box.
+  const cpuBefore = await ask<NodeJS.CpuUsage>({ cpu: true }, 'cpuUs');
+  const plain = await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
+  const cpuAfter = await ask<NodeJS.CpuUsage>({ cpu: true }, 'cpuUs');
+  const cpuPerRequest = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / plain.requests.total;
+  process.stdout.write(`${scenario} @ ${users} users: ${Math.round(plain.requests.average)} req/s, p99 ${plain.latency.p99} ms, ${plain.non2xx} non-2xx, server CPU ${cpuPerRequest.toFixed(0)} µs/request, RSS ${target.rssMb().toFixed(0)} MB\n`);
+  const memory = await ask<NodeJS.MemoryUsage>({ cpu: true }, 'memory');
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  process.stdout.write(`memory: rss ${mb(memory.rss)}, heap ${mb(memory.heapUsed)} used of ${mb(memory.heapTotal)}, external ${mb(memory.external)}, array buffers ${mb(memory.arrayBuffers)}\n`);
+  if (process.env.PROFILE === '0') {
+    await target.stop();
+    return;
+  }
   await ask({ profile: 'start' }, 'profiling');
-  const result = await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
-  process.stdout.write(`${scenario} @ ${users} users: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, RSS ${target.rssMb().toFixed(0)} MB\n`);
+  await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
   const file = await ask<string>({ profile: 'stop' }, 'profile');
   await target.stop();
   report(JSON.parse(readFileSync(file, 'utf8')) as Profile, file);

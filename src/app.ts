@@ -4,7 +4,7 @@ import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
-import { errorFormat, errorHandler, notFoundHandler, requestContext } from './http/middleware';
+import { errorHandler, notFoundHandler, requestContext, securityHeaders } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { openApiRoutes } from './openapi/routes';
 import { ssoRoutes } from './saml/sso-routes';
@@ -22,10 +22,10 @@ export function createApp(services: Services): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, app.request));
   // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
-  app.use(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
-  app.use(errorFormat('json'));
+  app.use(securityHeaders(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } })));
+  // Errors are rendered as JSON unless a router says otherwise (errorFormat: 'scim', 'html').
   const metrics = new Metrics();
   app.use(metrics.middleware());
   const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });

@@ -17,18 +17,50 @@ declare global {
   }
 }
 
-/** Request id + one access-log line per request (method, path without query, status, ms). */
-export function requestContext(logger: Logger): RequestHandler {
+/**
+ * Request id + one access-log line per request (method, path without query, status, ms). `req.log`
+ * (a child logger carrying the request id) is made on first use: most requests never log anything
+ * but their access line, and a child logger per request was a measurable share of a SCIM lookup.
+ */
+export function requestContext(logger: Logger, request: object): RequestHandler {
+  Object.defineProperty(request, 'log', {
+    configurable: true,
+    get(this: Request & { _log?: Logger }) {
+      return (this._log ??= logger.child({ reqId: this.id }));
+    },
+  });
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     req.id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ reqId: req.id });
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info({ reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
+    next();
+  };
+}
+
+/**
+ * Helmet's headers, computed once. With fixed options helmet sets the same headers on every
+ * response; running its dozen sub-middlewares per request cost more than setting the result.
+ * test/security checks the headers a response carries.
+ */
+export function securityHeaders(helmetMiddleware: RequestHandler): RequestHandler {
+  const headers: Array<[string, string]> = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  let called = false;
+  helmetMiddleware({} as Request, recorder as unknown as Response, () => {
+    called = true;
+  });
+  if (!called) throw new Error('helmet did not finish synchronously; its headers cannot be computed once');
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
 }

@@ -17,10 +17,15 @@ const SCIM_BODY_LIMIT = '12mb';
 export function scimRoutes(services: Services): Router {
   const router = Router();
   router.use(errorFormat('scim'));
-  router.use(discoveryRoutes(services.config));
+  router.use(discoveryRoutes(services.config)); // public
 
-  router.use(requireScimToken(services.scimTokens));
-  router.use(services.provisioningLog.middleware());
+  const authenticate = requireScimToken(services.scimTokens);
+  const recordInLog = services.provisioningLog.middleware();
+  // One layer for both: every SCIM request walks these, and each router layer has a cost.
+  router.use((req, res, next) => {
+    const authenticated = (error?: unknown) => (error ? next(error) : recordInLog(req, res, next));
+    Promise.resolve(authenticate(req, res, authenticated)).catch(next);
+  });
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
   router.use('/Users', userRoutes(services.scimUsers, services.groupsOfUser));
