@@ -20,6 +20,9 @@ export function createApp(services: Services): express.Express {
   const { config, logger } = services;
   const app = express();
   app.disable('x-powered-by');
+  // No body-hash ETags: SCIM resources carry version ETags of their own (RFC 7644 §3.14), and hashing
+  // every JSON body (a 100-user list is ~100 KB) cost more than the revalidation it would allow.
+  app.set('etag', false);
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger, app.request));

@@ -6,7 +6,8 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /** Every SCIM body goes out as application/scim+json (RFC 7644 §3.1). */
 export function sendScim(res: Response, status: number, body: unknown): void {
-  res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+  res.status(status).setHeader('Content-Type', SCIM_CONTENT_TYPE);
+  res.send(JSON.stringify(body));
 }
 
 /** RFC 7644 §3.4.2 ListResponse. */

@@ -1,4 +1,6 @@
 import { buildUserResource, DEFAULT_RICH_INFO_LIMIT, parseUserInput, splitUserResource } from '../../../src/scim/user-input';
+import { USER_RESOURCE_TYPE } from '../../../src/scim/resource-types';
+import { orderResource } from '../../../src/scim/values';
 import { CORE_USER, ENTERPRISE, fixture, scimErrorOf, WIRE } from './helpers';
 
 const minimal = { schemas: [CORE_USER], userName: 'nick', displayName: 'The Nick', externalId: 'nick@acme.example' };
@@ -223,6 +225,16 @@ describe('User input (POST/PUT bodies)', () => {
         },
       });
       expect(Object.keys(resource).slice(0, 3)).toEqual(['schemas', 'id', 'externalId']);
+    });
+
+    it('When stored parts are built, then the keys come in the order orderResource gives any User resource, unknown stored keys last', () => {
+      const stored = splitUserResource(parseUserInput({ ...minimal, title: 'CTO', nickName: 'N', emails: [{ value: 'n@x' }], name: { givenName: 'N' }, [WIRE]: { richInfo: [{ type: 'a', value: 'b' }] }, [ENTERPRISE]: { department: 'R&D' } }));
+      const scim = { legacyKey: 'kept', ...stored.scim };
+      const resource = buildUserResource({ ...stored, scim, id: 'u-1' }, { created: 'c', lastModified: 'l', location: 'loc', version: 3 });
+      const generic = orderResource({ ...scim, id: 'u-1', userName: 'nick', displayName: 'The Nick', active: true, externalId: 'nick@acme.example', meta: resource.meta, schemas: resource.schemas }, USER_RESOURCE_TYPE);
+      expect(Object.keys(resource)).toEqual(Object.keys(generic));
+      expect(resource).toEqual(generic);
+      expect(Object.keys(resource).at(-1)).toBe('legacyKey');
     });
 
     it('When a built resource is PUT back unchanged, then parsing and splitting give the same stored parts', () => {
