@@ -40,4 +40,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop) → in-flight requests finish, the store closes, exit 0 (SHUTDOWN_GRACE_MS < docker's 10 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/server.js"]
+# Same V8 flags as `npm start` (docs/PERFORMANCE.md: a 4 MB young generation keeps RSS ~20 MB lower under load).
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

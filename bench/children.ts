@@ -39,8 +39,16 @@ function buildChildren(): void {
   built = true;
 }
 
-export async function startChild(name: string, file: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchTarget> {
+/** The node flags of `npm start` (and the Dockerfile's CMD): Gatehouse is measured as it is run. */
+function startScriptFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
+export async function startChild(name: string, file: string, env: Record<string, string>, extraFlags: string[] = []): Promise<BenchTarget> {
   buildChildren();
+  // The floor is a plain node process, as a bare Express app would be run.
+  const nodeFlags = [...(name === 'gatehouse' ? startScriptFlags() : []), ...extraFlags];
   const tsx = process.env.BENCH_TSX === '1';
   const entry = tsx ? path.join(__dirname, file) : path.join(BUILD_DIR, 'bench', file.replace(/\.ts$/, '.js'));
   const child = fork(entry, [], {

@@ -60,6 +60,16 @@ async function main(): Promise<void> {
   const memory = await ask<NodeJS.MemoryUsage>({ cpu: true }, 'memory');
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
   process.stdout.write(`memory: rss ${mb(memory.rss)}, heap ${mb(memory.heapUsed)} used of ${mb(memory.heapTotal)}, external ${mb(memory.external)}, array buffers ${mb(memory.arrayBuffers)}\n`);
+  // Resident memory by mapping (anonymous memory, the node binary, better-sqlite3's addon, the database file…).
+  const byMapping = new Map<string, number>();
+  let mapping = '';
+  for (const line of readFileSync(`/proc/${target.process.pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) mapping = header[1] ? header[1].replace(/.*\//, '') : '[anonymous]';
+    const rss = /^Rss:\s+(\d+)/.exec(line);
+    if (rss) byMapping.set(mapping, (byMapping.get(mapping) ?? 0) + Number(rss[1]));
+  }
+  process.stdout.write(`resident: ${[...byMapping].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, kb]) => `${name} ${Math.round(kb / 1024)} MB`).join(', ')}\n`);
   if (process.env.PROFILE === '0') {
     await target.stop();
     return;

@@ -67,7 +67,10 @@ describe('Dockerfile', () => {
     const health = runtime.find((i) => i.keyword === 'HEALTHCHECK');
     expect(health?.args).toMatch(/\/healthz/);
     const cmd = runtime.find((i) => i.keyword === 'CMD');
-    expect(JSON.parse(cmd!.args)).toEqual(['node', 'dist/server.js']);
+    // The image runs the built server with the same node flags as `npm start` (and the benchmarks).
+    const startFlags = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+    expect(startFlags).toContain('--max-semi-space-size=4');
+    expect(JSON.parse(cmd!.args)).toEqual(['node', ...startFlags, 'dist/server.js']);
     const copies = runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args);
     expect(copies).toEqual(expect.arrayContaining(['views ./views', 'public ./public']));
     expect(runtime.find((i) => i.keyword === 'WORKDIR')?.args).toBe('/app');
