@@ -86,7 +86,7 @@ describe('SQLite filter queries use the indexes', () => {
   }
 
   test.each([
-    ['userName eq (case-insensitive)', cmp('userName', 'eq', 'Ada'), /USING INDEX users_(team_)?handle/],
+    ['userName eq (case-insensitive)', cmp('userName', 'eq', 'Ada'), /USING INDEX users_handle_unique/],
     ['displayName eq (case-insensitive)', cmp('displayName', 'eq', 'Ada Lovelace'), /USING INDEX users_team_display_name/],
     ['externalId eq', cmp('externalId', 'eq', 'ada', true), /USING INDEX users_team_external_id_unique/],
     ['emails.value eq', cmp('emails.value', 'eq', 'ADA@acme.test'), /USING (COVERING )?INDEX user_emails_team_value/],

@@ -3,6 +3,7 @@ import { CORE_SCHEMA } from './schema-001-core';
 import { SAML_SCHEMA } from './schema-002-saml';
 import { GROUPS_SCHEMA } from './schema-003-groups';
 import { INVITATIONS_SCHEMA } from './schema-004-invitations';
+import { INDEXES_005 } from './schema-005-indexes';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '002_saml', up: SAML_SCHEMA },
   { id: '003_groups', up: GROUPS_SCHEMA },
   { id: '004_invitations', up: INVITATIONS_SCHEMA },
+  { id: '005_indexes', up: INDEXES_005 },
 ];
 
 /**
