@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 random bits, URL-safe: the shape of every bearer secret we hand out. */
 export function randomSecret(bytes = 32): string {
@@ -7,7 +7,8 @@ export function randomSecret(bytes = 32): string {
 
 /** Secrets are stored and looked up only by this digest. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // One-shot crypto.hash (Node ≥ 20.12): no Hash object per call; SCIM requests hash their bearer token.
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

@@ -15,8 +15,7 @@ import { sendScim } from './respond';
 export const scimBaseUrl = (config: Pick<Config, 'publicUrl'>) => `${config.publicUrl.replace(/\/+$/, '')}/scim/v2`;
 
 /** RFC 7644 §4 discovery, readable without a token so clients can probe before configuring one. */
-export function discoveryRoutes(config: Pick<Config, 'publicUrl'>): Router {
-  const router = Router();
+export function discoveryRoutes(config: Pick<Config, 'publicUrl'>, router: Router = Router()): Router {
   const base = () => scimBaseUrl(config);
   const param = (req: Request, name: string) => String(req.params[name]);
 

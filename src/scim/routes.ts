@@ -17,7 +17,7 @@ const SCIM_BODY_LIMIT = '12mb';
 export function scimRoutes(services: Services): Router {
   const router = Router();
   router.use(errorFormat('scim'));
-  router.use(discoveryRoutes(services.config)); // public
+  discoveryRoutes(services.config, router); // public, registered flat: no sub-router walked per request
 
   const authenticate = requireScimToken(services.scimTokens);
   const recordInLog = services.provisioningLog.middleware();
@@ -28,7 +28,7 @@ export function scimRoutes(services: Services): Router {
   });
   router.use(...jsonBody(SCIM_BODY_LIMIT));
 
-  router.use('/Users', userRoutes(services.scimUsers, services.groupsOfUser));
+  userRoutes(services.scimUsers, services.groupsOfUser, router, '/Users');
   router.use('/Groups', groupRoutes({ config: services.config, groups: services.groups }));
 
   router.use((req, _res, next) => {

@@ -19,9 +19,13 @@ function project(resource: ReturnType<ScimUserService['toResource']>, request: P
   return plain ? resource : projectResource(resource, request);
 }
 
-/** `/Users` (RFC 7644 §3): route → validate → ScimUserService → store → resource. */
-export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: string, userId: string) => Promise<GroupOfUser[]>): Router {
-  const router = Router();
+/**
+ * `/Users` (RFC 7644 §3): route → validate → ScimUserService → store → resource. Registered on the
+ * given router under `prefix` (the SCIM router passes itself and '/Users': one router level less per
+ * request than a mounted sub-router), or on a router of its own.
+ */
+export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: string, userId: string) => Promise<GroupOfUser[]>, router: Router = Router(), prefix = ''): Router {
+  const collection = prefix || '/';
   const teamOf = (res: Response) => scimTokenOf(res).teamId;
   const ifMatch = (req: Request) => req.get('if-match');
 
@@ -36,21 +40,21 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
     sendScim(res, 200, listResponse(resources, page.total, request.startIndex));
   };
 
-  router.get('/', async (req, res) => {
+  router.get(collection, async (req, res) => {
     await sendList(res, parseListRequest(req.query as Record<string, unknown>));
   });
 
-  router.post('/.search', async (req, res) => {
+  router.post(`${prefix}/.search`, async (req, res) => {
     await sendList(res, parseSearchRequest(req.body));
   });
 
-  router.post('/', async (req, res) => {
+  router.post(collection, async (req, res) => {
     const user = await users.createUser(scimTokenOf(res), req.body);
     res.setHeader('Location', users.location(user.id));
     sendUser(res, 201, user);
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get(`${prefix}/:id`, async (req, res) => {
     const user = await users.getUser(teamOf(res), String(req.params.id));
     if (isNotModified(req.get('if-none-match'), userETag(user))) {
       res.setHeader('ETag', userETag(user));
@@ -66,15 +70,15 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
     sendScim(res, 200, project(users.toResource(user, refs), projection));
   });
 
-  router.put('/:id', async (req, res) => {
+  router.put(`${prefix}/:id`, async (req, res) => {
     sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
   });
 
-  router.patch('/:id', async (req, res) => {
+  router.patch(`${prefix}/:id`, async (req, res) => {
     sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete(`${prefix}/:id`, async (req, res) => {
     await users.deleteUser(scimTokenOf(res), String(req.params.id), ifMatch(req));
     res.status(204).end();
   });
