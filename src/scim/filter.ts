@@ -18,8 +18,23 @@ export type { PatchPath } from './filter-parser';
  * Throws ScimFilterError (400 invalidFilter) whose detail names the position and what was expected.
  */
 export function parseFilter(text: string, resourceType: ResourceTypeDef = USER_RESOURCE_TYPE): FilterNode {
+  if (resourceType === USER_RESOURCE_TYPE) {
+    const lookup = USER_LOOKUP.exec(text);
+    if (lookup) {
+      const attr = lookup[1]!.toLowerCase() === 'username' ? 'userName' : 'externalId';
+      return { kind: 'compare', path: { attr }, op: 'eq', value: lookup[2]!, caseExact: attr === 'externalId' };
+    }
+  }
   return new FilterParser(String(text), resourceType, 'filter').parseFilter();
 }
+
+/**
+ * The lookup every IdP sends before a write, `userName eq "…"` or `externalId eq "…"` (no escapes),
+ * recognised without running the parser: it is the most frequent SCIM request. The result is the
+ * node the parser gives (test/unit/scim/filter-parse.test.ts checks both agree); anything else —
+ * escapes, URN prefixes, other operators — goes to the parser.
+ */
+const USER_LOOKUP = /^\s*(userName|externalId)\s+eq\s+"([^"\\]*)"\s*$/i;
 
 /** Parses an RFC 7644 §3.5.2 PATCH path. Throws ScimFilterError with scimType invalidPath. */
 export function parsePatchPath(text: string, resourceType: ResourceTypeDef = USER_RESOURCE_TYPE): PatchPath {

@@ -1,6 +1,8 @@
 import { formatFilter, parseFilter, parseSortBy } from '../../../src/scim/filter';
 import { ScimFilterError } from '../../../src/scim/errors';
-import { GROUP_RESOURCE_TYPE } from '../../../src/scim/resource-types';
+import fc from 'fast-check';
+import { FilterParser } from '../../../src/scim/filter-parser';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../src/scim/resource-types';
 import { ENTERPRISE, fixture, scimErrorOf } from './helpers';
 
 const cmp = (attr: string, op: string, value: unknown, caseExact = false, sub?: string) => ({
@@ -300,5 +302,32 @@ describe('SCIM filter parsing (RFC 7644 §3.4.2.2)', () => {
       expect(scimErrorOf(() => parseSortBy('shoeSize'))).toMatchObject({ status: 400, scimType: 'invalidValue', detail: expect.stringMatching(/shoeSize/) });
       expect(scimErrorOf(() => parseSortBy('name')).detail).toMatch(/name.formatted/);
     });
+  });
+});
+
+describe('the userName/externalId lookup shortcut', () => {
+  const viaParser = (text: string) => new FilterParser(text, USER_RESOURCE_TYPE, 'filter').parseFilter();
+
+  test.each([
+    'userName eq "Ada"',
+    '  USERNAME   EQ "ada.lovelace@acme.test"  ',
+    'externalId eq ""',
+    'externalid Eq "00u1ab2cd3EF4gh5ij6k"',
+    'userName eq "名前 ✓ e\u0301"',
+    'userName eq "a\\"b"',
+    'userName eq "a\\\\b"',
+    'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada"',
+    'userName eq "ada" and active eq true',
+  ])('When Entra ID or Okta looks a user up with %j, then the result equals the full parser’s', (text) => {
+    expect(parseFilter(text)).toEqual(viaParser(text));
+  });
+
+  test('When any quote-free value is looked up by either attribute, then shortcut and parser agree', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('userName', 'USERNAME', 'externalId', 'externalID'), fc.string().filter((v) => !/["\\]/.test(v)), (attr, value) => {
+        const text = `${attr} eq "${value}"`;
+        expect(parseFilter(text)).toEqual(viaParser(text));
+      }),
+    );
   });
 });
