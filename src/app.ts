@@ -4,7 +4,7 @@ import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
-import { errorHandler, notFoundHandler, requestContext, securityHeaders } from './http/middleware';
+import { apiSecurityHeaders, errorHandler, notFoundHandler, requestContext, securityHeaders } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { openApiRoutes } from './openapi/routes';
 import { ssoRoutes } from './saml/sso-routes';
@@ -26,21 +26,24 @@ export function createApp(services: Services): express.Express {
   app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger, app.request));
-  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
-  app.use(securityHeaders(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } })));
   // Errors are rendered as JSON unless a router says otherwise (errorFormat: 'scim', 'html').
   const metrics = new Metrics();
   app.use(metrics.middleware());
-  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
-  app.use('/assets', web.assets);
+  // Behind plain http (no TLS in PUBLIC_URL) upgrade-insecure-requests would send the pages' CSS and forms to https.
+  const helmetHeaders = securityHeaders(helmet({ strictTransportSecurity: config.secureCookies, contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.secureCookies ? [] : null } } }));
 
   // SCIM first: directories send by far the most requests, and every router before it is walked per request.
   // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
-  app.use('/scim/auth-tokens', scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
-  app.use('/scim/provisioning-log', provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
+  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
   const scim = scimRoutes(services);
-  app.use('/scim/v2', scim);
-  app.use('/scim', scim);
+  const scimHeaders = apiSecurityHeaders(config.secureCookies);
+  app.use('/scim/v2', scimHeaders, scim);
+  app.use('/scim', scimHeaders, scim);
+
+  app.use(helmetHeaders);
+  const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });
+  app.use('/assets', web.assets);
 
   app.use(healthRoutes(services.store));
   app.use(metrics.routes(services.store, config.metricsToken));

@@ -59,10 +59,34 @@ export function securityHeaders(helmetMiddleware: RequestHandler): RequestHandle
     called = true;
   });
   if (!called) throw new Error('helmet did not finish synchronously; its headers cannot be computed once');
+  return staticHeaders(headers);
+}
+
+/** Sets the same headers on every response. */
+export function staticHeaders(headers: ReadonlyArray<readonly [string, string]>): RequestHandler {
   return (_req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
+}
+
+/**
+ * The headers of the SCIM API's JSON responses (OWASP REST Security Cheat Sheet): never cached (they
+ * carry personal data), never sniffed, framed or referred, not readable cross-origin, HSTS behind TLS.
+ * helmet's set is made for HTML pages; its long page CSP on each of thousands of provisioning
+ * responses cost ~10 % of a lookup's throughput for nothing a JSON reply uses.
+ */
+export function apiSecurityHeaders(tls: boolean): RequestHandler {
+  const headers: Array<[string, string]> = [
+    ['Cache-Control', 'no-store'],
+    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ];
+  if (tls) headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  return staticHeaders(headers);
 }
 
 /** Marks how errors under this router are rendered. */

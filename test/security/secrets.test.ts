@@ -173,14 +173,26 @@ describe('security headers and cookie flags', () => {
       'GET /self': await call(server.url, 'GET', '/self', { token: acme.accessToken }),
       '404 JSON': await call(server.url, 'GET', '/nope'),
       '401 JSON': await call(server.url, 'GET', '/self'),
-      'SCIM list': await call(server.url, 'GET', '/scim/v2/Users', { token: scimToken }),
-      'SCIM 401': await call(server.url, 'GET', '/scim/v2/Users'),
       'admin login page': await call(server.url, 'GET', '/admin/login'),
       'enterprise login page': await call(server.url, 'GET', '/login'),
       'SP metadata': await call(server.url, 'GET', `/sso/metadata/${acme.teamId}`),
       'SSO error page': await call(server.url, 'GET', '/sso/error?label=replayed'),
     };
     for (const [what, reply] of Object.entries(replies)) expectHelmet(reply.headers, what);
+
+    // The SCIM API's JSON replies carry the API set: no caching of personal data, no framing at all.
+    const scim = {
+      'SCIM list': await call(server.url, 'GET', '/scim/v2/Users', { token: scimToken }),
+      'SCIM 401': await call(server.url, 'GET', '/scim/v2/Users'),
+      'SCIM 404 (old /scim mount)': await call(server.url, 'GET', '/scim/Nope', { token: scimToken }),
+      'SCIM discovery': await call(server.url, 'GET', '/scim/v2/ServiceProviderConfig'),
+    };
+    for (const [what, reply] of Object.entries(scim)) {
+      const h = reply.headers;
+      expect([what, h.get('cache-control'), h.get('x-content-type-options'), h.get('x-frame-options'), h.get('referrer-policy'), h.get('cross-origin-resource-policy')]).toEqual([what, 'no-store', 'nosniff', 'DENY', 'no-referrer', 'same-origin']);
+      expect([what, h.get('content-security-policy')]).toEqual([what, "default-src 'none'; frame-ancestors 'none'"]);
+      expect([what, h.get('x-powered-by')]).toEqual([what, null]);
+    }
     // Plain http: no HSTS (it would pin a host that has no TLS).
     expect(replies['GET /self'].headers.get('strict-transport-security')).toBeNull();
   });
@@ -199,6 +211,8 @@ describe('behind TLS (https PUBLIC_URL)', () => {
     const res = await call(server.url, 'GET', '/self', { token: acme.accessToken });
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expectHelmet(res.headers, '/self over TLS');
+    const scim = await call(server.url, 'GET', '/scim/v2/ServiceProviderConfig');
+    expect(scim.headers.get('strict-transport-security')).toBe(res.headers.get('strict-transport-security'));
 
     const idp = TestIdp.create({ entityId: 'https://idp.tls.test/metadata' });
     const idpId = await connectedIdp(server, acme, idp);
