@@ -1,7 +1,11 @@
 /**
- * `npm run bench:profile -- <scenario> [users]`: a CPU profile of the real server under one SCIM
- * scenario (filter | patch | list | post), for finding where a request's time goes. Writes the V8
- * profile to a temp dir and prints the functions with the most self time and the heaviest files.
+ * `npm run bench:profile -- <scenario> [users]`: where a SCIM request's time goes. Starts the real
+ * server (compiled, as bench/children.ts runs it), seeds `users` users through POST /Users (timed),
+ * runs one scenario (filter | patch | list | post) with 16 connections and prints req/s, the server's
+ * CPU time per request and its memory by mapping; then profiles a second window and prints the
+ * functions with the most self time, the heaviest files and packages, and our functions' inclusive time.
+ * PROFILE=0 skips the profile; BENCH_NODE_FLAGS adds node flags to the server (e.g. to compare V8
+ * settings); BENCH_GC=1 with BENCH_NODE_FLAGS=--expose-gc reports memory after a full GC.
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
