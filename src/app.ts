@@ -4,7 +4,7 @@ import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
-import { apiSecurityHeaders, errorHandler, notFoundHandler, requestContext, securityHeaders } from './http/middleware';
+import { errorHandler, notFoundHandler, requestContext, securityHeaders } from './http/middleware';
 import { idpRoutes } from './saml/idp-routes';
 import { openApiRoutes } from './openapi/routes';
 import { ssoRoutes } from './saml/sso-routes';
@@ -36,10 +36,9 @@ export function createApp(services: Services): express.Express {
   // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
   app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
   app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
-  const scim = scimRoutes(services);
-  const scimHeaders = apiSecurityHeaders(config.secureCookies);
-  app.use('/scim/v2', scimHeaders, scim);
-  app.use('/scim', scimHeaders, scim);
+  const scim = scimRoutes(services); // sets its own (API) security headers
+  app.use('/scim/v2', scim);
+  app.use('/scim', scim);
 
   app.use(helmetHeaders);
   const web = createWeb(services, { identityProviderExists: async (idpId) => (await services.sso.idpForLogin(idpId)) !== null });

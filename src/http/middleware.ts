@@ -111,6 +111,12 @@ export function jsonBody(limit: string, extraTypes: string[] = []): RequestHandl
   return [guard, parse];
 }
 
+/** jsonBody as one handler (guard, then parser), for routers where every layer counts. */
+export function jsonBodyHandler(limit: string): RequestHandler {
+  const [guard, parse] = jsonBody(limit) as [RequestHandler, RequestHandler];
+  return (req, res, next) => guard(req, res, (error?: unknown) => (error ? next(error) : parse(req, res, next)));
+}
+
 function hasBody(req: Request): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;

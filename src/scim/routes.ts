@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { errorFormat, jsonBody } from '../http/middleware';
+import { apiSecurityHeaders, jsonBodyHandler } from '../http/middleware';
 import type { Services } from '../services';
 import { discoveryRoutes } from './discovery-routes';
 import { ScimError } from './errors';
@@ -11,22 +11,28 @@ import { groupRoutes } from './group-routes';
 const SCIM_BODY_LIMIT = '12mb';
 
 /**
- * The SCIM 2.0 API, mounted at /scim/v2 and /scim. Discovery is public; everything else needs the
- * team's SCIM token, is recorded in the provisioning log, and answers RFC 7644 errors.
+ * The SCIM 2.0 API, mounted at /scim/v2 and /scim. Replies carry the API header set; discovery is
+ * public; everything else needs the team's SCIM token, is recorded in the provisioning log, and
+ * answers RFC 7644 errors.
  */
 export function scimRoutes(services: Services): Router {
   const router = Router();
-  router.use(errorFormat('scim'));
+  const headers = apiSecurityHeaders(services.config.secureCookies);
+  router.use((req, res, next) => {
+    res.locals.errorFormat = 'scim';
+    headers(req, res, next);
+  });
   discoveryRoutes(services.config, router); // public, registered flat: no sub-router walked per request
 
   const authenticate = requireScimToken(services.scimTokens);
   const recordInLog = services.provisioningLog.middleware();
-  // One layer for both: every SCIM request walks these, and each router layer has a cost.
+  const parseBody = jsonBodyHandler(SCIM_BODY_LIMIT);
+  // Token, provisioning log, body: one layer, because every SCIM request walks these and each router layer has a cost.
   router.use((req, res, next) => {
-    const authenticated = (error?: unknown) => (error ? next(error) : recordInLog(req, res, next));
+    const logged = (error?: unknown) => (error ? next(error) : parseBody(req, res, next));
+    const authenticated = (error?: unknown) => (error ? next(error) : recordInLog(req, res, logged));
     Promise.resolve(authenticate(req, res, authenticated)).catch(next);
   });
-  router.use(...jsonBody(SCIM_BODY_LIMIT));
 
   userRoutes(services.scimUsers, services.groupsOfUser, router, '/Users');
   router.use('/Groups', groupRoutes({ config: services.config, groups: services.groups }));
