@@ -36,6 +36,8 @@ export type IdpExists = (teamId: string, idpId: string) => Promise<boolean>;
 export class ScimTokenService {
   /** Secret digest → verified token, with the time it stops being trusted without a store read. */
   private readonly verified = new Map<string, { token: ScimToken; until: number }>();
+  /** Bumped on every forget, so a lookup that raced a delete does not put the token back. */
+  private forgetGeneration = 0;
 
   constructor(
     private readonly store: Store,
@@ -108,18 +110,23 @@ export class ScimTokenService {
     const now = Date.now();
     const cached = this.verified.get(digest);
     if (cached && cached.until > now && digestsEqual(cached.token.secretHash, digest)) return cached.token;
+    const generation = this.forgetGeneration;
     const token = await this.store.scimTokens.findBySecretHash(digest);
     if (!token || !digestsEqual(token.secretHash, digest)) {
       this.verified.delete(digest);
       return null;
     }
-    if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
-    this.verified.set(digest, { token, until: now + TOKEN_CACHE_MS });
+    // A token deleted or renamed while this lookup was in flight (an asynchronous store) is not cached.
+    if (generation === this.forgetGeneration) {
+      if (this.verified.size >= TOKEN_CACHE_MAX) this.verified.clear();
+      this.verified.set(digest, { token, until: now + TOKEN_CACHE_MS });
+    }
     return token;
   }
 
   /** Drops a token from the verification cache (after it was deleted or renamed here). */
   private forget(id: string): void {
+    this.forgetGeneration++;
     for (const [digest, entry] of this.verified) if (entry.token.id === id) this.verified.delete(digest);
   }
 }

@@ -35,6 +35,9 @@ export class GroupCommit {
         try {
           outcomes.push({ ok: true, value: this.savepoint(job.work) });
         } catch (error) {
+          // Disk full, I/O and out-of-memory errors roll back the whole transaction, not just the savepoint:
+          // then nothing of the batch is written, and the remaining jobs must not run (outside any transaction).
+          if (!this.db.inTransaction) throw error;
           outcomes.push({ ok: false, value: error });
         }
       }
@@ -45,20 +48,25 @@ export class GroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
   /** Commits everything queued now (also called before the database closes). */
   flush(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const jobs = this.queue.splice(0, MAX_JOBS_PER_COMMIT);
-      this.commit(jobs);
-    }
+    while (this.queue.length > 0) this.commit(this.queue.splice(0, MAX_JOBS_PER_COMMIT));
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.commit(this.queue.splice(0, MAX_JOBS_PER_COMMIT));
+      // More than one batch queued: the rest after other I/O has had its turn.
+      if (this.queue.length > 0) this.schedule();
+    });
   }
 
   private commit(jobs: Job[]): void {

@@ -45,6 +45,27 @@ describe('GroupCommit (writes queued together commit together)', () => {
     expect(names(db)).toEqual(['a', 'c']);
   });
 
+  test('When a write fails in a way that rolls back the whole transaction (disk full, I/O), then no job of the batch is written or reported done', async () => {
+    const outcomes = await Promise.allSettled([
+      writes.run(insert('a')),
+      writes.run(() => {
+        insert('b')();
+        db.exec('ROLLBACK'); // what SQLite itself does on SQLITE_FULL / SQLITE_IOERR
+      }),
+      writes.run(insert('c')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(names(db)).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+    await expect(writes.run(insert('d'))).resolves.toBe(1); // the next batch works again
+  });
+
+  test('When more jobs are queued than one commit takes, then all are committed and each settles', async () => {
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => writes.run(insert(`n${String(i).padStart(3, '0')}`))));
+    expect(results.every((r) => r === 1)).toBe(true);
+    expect(names(db)).toHaveLength(300);
+  });
+
   test('When a write resolves, then another connection (another process) already sees it: answers wait for COMMIT', async () => {
     const other = new Database(file, { readonly: true });
     try {
