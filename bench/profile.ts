@@ -10,6 +10,7 @@
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { startChild } from './children';
+import { userBody } from './scim-users';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
@@ -18,7 +19,6 @@ const scenario = process.argv[2] ?? 'filter';
 const users = Number(process.argv[3] ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
-const body = (name: string) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: name, externalId: `${name}@bench.test`, displayName: `Bench ${name}`, name: { givenName: 'Bench', familyName: name }, emails: [{ type: 'work', primary: true, value: `${name}@bench.test` }], active: true });
 
 async function main(): Promise<void> {
   const target = await startChild('gatehouse', 'gatehouse-child.ts', { LOG_LEVEL: 'info' }, (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const headers = { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' };
   let n = 0;
   const seedStarted = Date.now();
-  await autocannon({ url: url.origin, connections: 32, amount: users, headers, requests: [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${prefix}/Users`, body: body(`seed.${n++}`) }) }] });
+  await autocannon({ url: url.origin, connections: 32, amount: users, headers, requests: [{ setupRequest: (r) => ({ ...r, method: 'POST', path: `${prefix}/Users`, body: userBody(`seed.${n++}`) }) }] });
   process.stdout.write(`seeded ${users} users through POST /Users in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`);
   const list = (await (await fetch(`${url.origin}${prefix}/Users?count=1000&filter=${encodeURIComponent('userName sw "seed."')}`, { headers })).json()) as { Resources: Array<{ id: string }> };
   const ids = list.Resources.map((u) => u.id);
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       case 'list':
         return { ...r, method: 'GET', path: `${prefix}/Users?count=100` };
       case 'post':
-        return { ...r, method: 'POST', path: `${prefix}/Users`, body: body(`post.${n++}`) };
+        return { ...r, method: 'POST', path: `${prefix}/Users`, body: userBody(`post.${n++}`) };
       default:
         return { ...r, method: 'GET', path: `${prefix}/Users?filter=${encodeURIComponent(`userName eq "seed.${pick(users)}"`)}` };
     }

@@ -32,7 +32,8 @@ function endpointOf(target: BenchTarget): Endpoint {
   return { origin: url.origin, prefix: url.pathname.replace(/\/$/, ''), headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/scim+json' } };
 }
 
-const userBody = (name: string) =>
+/** The POST /Users body every SCIM benchmark sends (also bench/profile.ts). */
+export const userBody = (name: string) =>
   JSON.stringify({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     userName: name,

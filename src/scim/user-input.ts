@@ -9,7 +9,7 @@ import { scimBadRequest } from './errors';
 import { isObject } from './filter-eval';
 import { USER_RESOURCE_TYPE, type ResourceTypeDef } from './resource-types';
 import { WIRE_PROFILE_SCHEMA } from './schemas';
-import { describe, normaliseAttributes, orderResource, schemasOf, type ScimResource } from './values';
+import { describe, normaliseAttributes, orderResource, resourceKeyOrder, schemasOf, type ScimResource } from './values';
 
 export const DEFAULT_RICH_INFO_LIMIT = 5000;
 
@@ -171,11 +171,9 @@ export function buildUserResource(parts: StoredUserParts & { id: string; groups?
   return resource as UserResource;
 }
 
-/** orderResource's key order for Users (first occurrence wins), without `schemas`, which is always first. */
-const USER_KEY_ORDER = [
-  ...new Set(['id', 'externalId', ...USER_RESOURCE_TYPE.schema.attributes.map((a) => a.name), ...USER_RESOURCE_TYPE.extensions.map((e) => e.schema.id), 'meta']),
-].filter((k) => k !== 'schemas');
-const USER_KEYS = new Set(['schemas', ...USER_KEY_ORDER]);
+/** resourceKeyOrder for Users without `schemas`, which buildUserResource always puts first. */
+const USER_KEY_ORDER = resourceKeyOrder(USER_RESOURCE_TYPE).filter((k) => k !== 'schemas');
+const USER_KEYS = new Set(resourceKeyOrder(USER_RESOURCE_TYPE));
 
 /** A weak ETag from a stored version number (RFC 7232 §2.3). */
 export function formatVersion(version: number | string): string {

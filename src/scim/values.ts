@@ -193,20 +193,25 @@ export function schemasOf(resource: ScimResource, resourceType: ResourceTypeDef)
   return schemas;
 }
 
-const KEY_ORDER = new WeakMap<ResourceTypeDef, string[]>();
+const KEY_ORDER = new WeakMap<ResourceTypeDef, readonly string[]>();
 
 /**
  * Canonical key order for a resource we return: schemas, id, externalId, core attributes in schema
- * order, extensions, meta. Keys outside the schemas keep their place at the end.
+ * order, extensions, meta (first occurrence wins). Computed once per resource type.
  */
-export function orderResource(resource: ScimResource, resourceType: ResourceTypeDef): ScimResource {
+export function resourceKeyOrder(resourceType: ResourceTypeDef): readonly string[] {
   let order = KEY_ORDER.get(resourceType);
   if (!order) {
-    order = ['schemas', 'id', 'externalId', ...resourceType.schema.attributes.map((a) => a.name), ...resourceType.extensions.map((e) => e.schema.id), 'meta'];
+    order = [...new Set(['schemas', 'id', 'externalId', ...resourceType.schema.attributes.map((a) => a.name), ...resourceType.extensions.map((e) => e.schema.id), 'meta'])];
     KEY_ORDER.set(resourceType, order);
   }
+  return order;
+}
+
+/** The resource with its keys in resourceKeyOrder; keys outside the schemas keep their place at the end. */
+export function orderResource(resource: ScimResource, resourceType: ResourceTypeDef): ScimResource {
   const out: ScimResource = {};
-  for (const key of order) if (resource[key] !== undefined) out[key] = resource[key];
+  for (const key of resourceKeyOrder(resourceType)) if (resource[key] !== undefined) out[key] = resource[key];
   for (const key of Object.keys(resource)) if (!(key in out) && resource[key] !== undefined) out[key] = resource[key];
   return out;
 }

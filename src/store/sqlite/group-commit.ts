@@ -70,6 +70,7 @@ export class GroupCommit {
   }
 
   private commit(jobs: Job[]): void {
+    if (jobs.length === 0) return; // a flush() already took them
     if (!this.db.open) {
       const closed = new Error('The store is closed.');
       for (const job of jobs) job.reject(closed);
