@@ -13,10 +13,18 @@ import { provisioningLogRoutes } from './scim/provisioning-log-routes';
 import { scimRoutes } from './scim/routes';
 import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
+import type { KeyAndCertificate } from './saml/sp-keys';
+import { mockIdpRoutes } from './demo/mock-idp-routes';
+import { MOCK_IDP_PATH } from './demo/mock-idp-metadata';
 import { createWeb } from './web/web-routes';
 
+export interface AppOptions {
+  /** The mock IdP's key; given only in demo mode (GATEHOUSE_DEMO), where /demo-idp/ is served. */
+  demoIdpKeys?: KeyAndCertificate | null;
+}
+
 /** Builds the Express app from services. No I/O happens here. */
-export function createApp(services: Services): express.Express {
+export function createApp(services: Services, options: AppOptions = {}): express.Express {
   const { config, logger } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -52,6 +60,8 @@ export function createApp(services: Services): express.Express {
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
+  // Never outside demo mode: `npm start` answers 404 here (the mock IdP signs in anyone).
+  if (config.demo && options.demoIdpKeys) app.use(MOCK_IDP_PATH, mockIdpRoutes({ config, keys: options.demoIdpKeys }));
 
   app.use(web.router);
 

@@ -40,6 +40,7 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   METRICS_TOKEN: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().min(1).default(12),
+  GATEHOUSE_DEMO: bool(false),
 });
 
 export interface Config {
@@ -68,6 +69,8 @@ export interface Config {
   loginRateLimit: number;
   metricsToken?: string;
   sessionTtlHours: number;
+  /** `npm run demo`: serves the mock IdP under /demo-idp/ and marks every page as a demo. */
+  demo: boolean;
   accessTokenTtlSeconds: number;
   maxScimTokensPerTeam: number;
 }
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  if (e.GATEHOUSE_DEMO) refuseProductionInDemo(publicUrl, e.MONGODB_URI);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -107,7 +111,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     metricsToken: e.METRICS_TOKEN || undefined,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    demo: e.GATEHOUSE_DEMO,
     accessTokenTtlSeconds: 900,
     maxScimTokensPerTeam: 8,
   };
+}
+
+const LOOPBACK_HOST = /^(localhost|[a-z0-9-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Demo mode serves an IdP that signs anyone in: it must never run where real people could reach it.
+ * An https PUBLIC_URL on a real host name or a MongoDB store are what production looks like.
+ */
+function refuseProductionInDemo(publicUrl: string, mongodbUri: string | undefined): void {
+  const url = new URL(publicUrl);
+  if (url.protocol === 'https:' && !LOOPBACK_HOST.test(url.hostname))
+    throw new ConfigError(
+      `Demo mode (GATEHOUSE_DEMO) refuses to start: PUBLIC_URL ${publicUrl} looks like a production address (https on ${url.hostname}), ` +
+        'and the demo serves a mock identity provider that signs anyone in. Unset PUBLIC_URL (or use http://localhost) for the demo; use `npm start` for real teams.',
+    );
+  if (mongodbUri)
+    throw new ConfigError(
+      'Demo mode (GATEHOUSE_DEMO) refuses to start: MONGODB_URI is set, and the demo wipes and seeds its own embedded store. Unset MONGODB_URI for the demo; use `npm start` for real teams.',
+    );
 }

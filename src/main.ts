@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './http/logger';
 import { loadOrCreateSpKeys } from './saml/sp-keys';
 import { createServices, type Services } from './services';
+import { loadOrCreateMockIdpKeys } from './demo/mock-idp-keys';
 import { openStore } from './store/open';
 
 /** How long in-flight requests get after SIGTERM before their connections are closed. */
@@ -24,7 +25,9 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
   for (const warning of spKeys.warnings) logger.warn({ certsDir: config.certsDir }, warning);
   const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, durability: config.sqliteSynchronous });
   const services = createServices(config, store, logger, { spKeys });
-  const app = createApp(services);
+  // Demo mode only: the mock IdP's key lives in the demo data folder beside the store.
+  const demoIdpKeys = config.demo ? await loadOrCreateMockIdpKeys(config.dataDir) : null;
+  const app = createApp(services, { demoIdpKeys });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -46,6 +46,7 @@ export class Pages {
       ...data,
       productName: PRODUCT_NAME,
       publicUrl: this.config.publicUrl,
+      demo: this.config.demo,
       viewer,
       isAdmin: isTeamAdmin(viewer),
       nav: data.admin && isTeamAdmin(viewer) ? navGroups(this.adminNav(), currentPath) : null,
