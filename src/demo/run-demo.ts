@@ -57,7 +57,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   let config: Config;
   try {
     // The demo's own folder and certificates; an exported DATA_DIR or CERTS_DIR of a real instance is never used.
-    config = loadConfig({ LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, CERTS_DIR: path.join(dataDir, 'certs') });
+    // Loopback by default: the mock IdP signs in anyone, so other machines reach it only when HOST says so.
+    config = loadConfig({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir, CERTS_DIR: path.join(dataDir, 'certs') });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);

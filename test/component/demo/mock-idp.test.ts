@@ -135,6 +135,29 @@ describe('The mock IdP of demo mode (/demo-idp/)', () => {
     expect(page.text).toContain(message);
   });
 
+  test.each([
+    ['person:ada@demo.test', 'passed', null, /ada@demo\.test/],
+    ['wrong-format', 'failed', 'nameid-format-unsupported', /nameid-format:persistent/],
+    ['expired', 'failed', 'assertion-expired', /expired/i],
+    ['unprovisioned', 'failed', 'not-provisioned', /edsger@demo\.test/],
+  ])('When the owner runs a test connection and the mock IdP answers "%s", then the report says %s (%s) and why', async (choice, outcome, label, why) => {
+    const owner = await call(server.url, 'POST', '/login?persist=false', { json: { email: seed.ownerEmail, password: seed.ownerPassword } });
+    const token = owner.body.access_token as string;
+    const run = await call(server.url, 'POST', `/identity-providers/${seed.idpId}/test`, { token });
+    expect(run.status).toBe(201);
+    const browser = new Browserish(server.url);
+    const start = await browser.request('GET', run.body.url);
+    const signIn = await browser.request('POST', '/demo-idp/sso', parseFormPostHtml(start.text).fields);
+    const answer = await browser.request('POST', '/demo-idp/respond', { ...parseFormPostHtml(signIn.text).fields, choice });
+    const toAcs = parseFormPostHtml(answer.text);
+    const acs = await browser.request('POST', toAcs.action, toAcs.fields);
+    expect(acs.location).toBe(`/sso/test-result/${run.body.id}`);
+    expect(browser.cookie('gh_session')).toBeUndefined();
+    const view = await call(server.url, 'GET', `/identity-providers/${seed.idpId}/test/${run.body.id}`, { token });
+    expect(view.body.report).toMatchObject({ outcome, label });
+    expect(JSON.stringify(view.body.report)).toMatch(why);
+  });
+
   test('When a demo server renders Gatehouse pages, then each carries the demo banner', async () => {
     for (const p of ['/', '/login', '/admin/login', '/sso/error?label=not-provisioned']) {
       const page = await call(server.url, 'GET', p);
