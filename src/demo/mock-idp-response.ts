@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
-import { NAMEID_EMAIL, NAMEID_UNSPECIFIED } from '../saml/nameid';
+// The ACS's own rule (email-shaped externalId ⇒ emailAddress, else unspecified), so a typed NameID never trips it by accident.
+import { nameIdFormatFor } from '../saml/acs-users';
 import type { KeyAndCertificate } from '../saml/sp-keys';
 import { escapeXml, NS } from '../saml/xml';
 import type { MockAuthnRequest } from './mock-idp-request';
@@ -34,12 +35,6 @@ export interface MockResponseInput {
 }
 
 const newId = () => `_${randomBytes(20).toString('hex')}`;
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
-
-/** emailAddress for email-shaped NameIDs, else unspecified: the rule Gatehouse matches SCIM externalIds with. */
-export function nameIdFormatFor(nameId: string): string {
-  return EMAIL_SHAPE.test(nameId) ? NAMEID_EMAIL : NAMEID_UNSPECIFIED;
-}
 
 /**
  * A SAML Response answering `request`, its assertion signed with the mock IdP's key (RSA-SHA256,

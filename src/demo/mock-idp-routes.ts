@@ -9,7 +9,8 @@ import { VIEWS_DIR } from '../web/pages';
 import { FOURTH_PERSON, MOCK_IDP_DIRECTORY, UNPROVISIONED_PERSON, type DemoPerson } from './demo-people';
 import { mockIdpEntityId, mockIdpMetadataXml, MOCK_IDP_PATH } from './mock-idp-metadata';
 import { decodeSamlRequest, readAuthnRequest, type MockAuthnRequest } from './mock-idp-request';
-import { buildMockResponse, nameIdFormatFor, WRONG_NAMEID_FORMAT, type MockResponseKind } from './mock-idp-response';
+import { nameIdFormatFor } from '../saml/acs-users';
+import { buildMockResponse, WRONG_NAMEID_FORMAT, type MockResponseKind } from './mock-idp-response';
 
 export interface MockIdpDeps {
   /** Read at request time: `npm run demo` on PORT=0 learns its public URL only once it listens. */
