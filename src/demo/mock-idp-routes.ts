@@ -3,13 +3,13 @@ import { Eta } from 'eta';
 import type { Config } from '../config';
 import { badRequest } from '../http/errors';
 import { errorFormat } from '../http/middleware';
+import { nameIdFormatFor } from '../saml/acs-users';
 import { newCspNonce, sendAutoPostPage } from '../saml/sso-pages';
 import type { KeyAndCertificate } from '../saml/sp-keys';
 import { VIEWS_DIR } from '../web/pages';
 import { FOURTH_PERSON, MOCK_IDP_DIRECTORY, UNPROVISIONED_PERSON, type DemoPerson } from './demo-people';
 import { mockIdpEntityId, mockIdpMetadataXml, MOCK_IDP_PATH } from './mock-idp-metadata';
 import { decodeSamlRequest, readAuthnRequest, type MockAuthnRequest } from './mock-idp-request';
-import { nameIdFormatFor } from '../saml/acs-users';
 import { buildMockResponse, WRONG_NAMEID_FORMAT, type MockResponseKind } from './mock-idp-response';
 
 export interface MockIdpDeps {
