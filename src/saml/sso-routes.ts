@@ -86,7 +86,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   });
 
   router.get('/sso/test-result/:run', async (req, res) => {
-    sendTestResultPage(res, await sso.testRunOutcome(String(req.params.run)));
+    sendTestResultPage(res, await sso.testRunOutcome(String(req.params.run)), { demo: config.demo });
   });
 
   const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT, parameterLimit: 20 });

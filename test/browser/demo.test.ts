@@ -125,6 +125,7 @@ describe('npm run demo in the browser', () => {
     const [tab] = await Promise.all([browser.context.waitForEvent('page'), page.getByRole('link', { name: 'Open test sign-in' }).click()]);
     await tab.getByRole('button', { name: 'Wrong NameID format' }).click();
     await tab.waitForURL(/\/sso\/test-result\//);
+    await expectText(tab, 'This Gatehouse runs in demo mode');
     await tab.close();
     await page.getByRole('link', { name: 'Check for the report' }).click();
     await expectText(page, 'The sign-in would be refused');
