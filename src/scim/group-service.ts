@@ -27,6 +27,8 @@ import { GROUP_RESOURCE_TYPE } from './resource-types';
 
 export const DEFAULT_GROUP_PAGE = 100;
 export const MAX_GROUP_PAGE = 1000;
+/** Tries of a write without If-Match that keeps losing the version race (see applyPlan). */
+export const GROUP_WRITE_ATTEMPTS = 10;
 /** How many member ids an audit entry lists; the counts are always complete. */
 const AUDIT_ID_SAMPLE = 50;
 
@@ -127,20 +129,35 @@ export class GroupService {
     return this.store.groups.groupsOfUser(teamId, userId);
   }
 
+  /**
+   * Read → checks → write pinned to the read version. A concurrent write in between (another instance,
+   * or another request in this one while the write waits for its commit) is a 412 when the client sent
+   * If-Match; without it the client meant "whatever is current": the plan is applied again on a fresh
+   * read, a bounded number of times (IdPs push member adds to one group in parallel, so groups see far
+   * more contention than users).
+   */
   private async applyPlan(teamId: string, id: string, plan: MemberPlan, ifMatch: string | undefined, actor: AuditActor): Promise<MembershipResult> {
-    const current = await this.currentFor(teamId, id, ifMatch);
-    if (plan.displayName !== undefined && plan.displayName !== current.displayName && current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
-      throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; its displayName cannot be changed (members can)`);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.currentFor(teamId, id, ifMatch);
+      if (plan.displayName !== undefined && plan.displayName !== current.displayName && current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
+        throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; its displayName cannot be changed (members can)`);
+      }
+      let result: MembershipResult | null;
+      try {
+        result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version);
+      } catch (e) {
+        if (!(e instanceof VersionConflictError) || ifMatch !== undefined || attempt >= GROUP_WRITE_ATTEMPTS) throw storeErrorToScim(e);
+        await backOff(attempt);
+        continue;
+      }
+      if (!result) throw scimNotFound(id);
+      const renamed = result.group.displayName !== current.displayName || result.group.externalId !== current.externalId;
+      if (renamed) {
+        await this.audit({ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: result.group.displayName, externalId: result.group.externalId } } });
+      }
+      await this.auditMembership(teamId, actor, result);
+      return result;
     }
-    // The version read above is the one the write must still find: a concurrent change → 412.
-    const result = await this.write(() => this.store.groups.applyMemberPlan(teamId, id, plan, current.version));
-    if (!result) throw scimNotFound(id);
-    const renamed = result.group.displayName !== current.displayName || result.group.externalId !== current.externalId;
-    if (renamed) {
-      await this.audit({ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: result.group.displayName, externalId: result.group.externalId } } });
-    }
-    await this.auditMembership(teamId, actor, result);
-    return result;
   }
 
   private async currentFor(teamId: string, id: string, ifMatch: string | undefined): Promise<Group> {
@@ -159,13 +176,7 @@ export class GroupService {
     try {
       return await action();
     } catch (e) {
-      if (e instanceof UnknownMembersError) throw unknownMembers(e.ids);
-      if (e instanceof UniqueConstraintError) {
-        if (e.field === 'displayName') throw new ScimError(409, 'another group of this team already has this displayName (names are compared ignoring case)', 'uniqueness');
-        if (e.field === 'externalId') throw new ScimError(409, 'another group of this team already has this externalId', 'uniqueness');
-      }
-      if (e instanceof VersionConflictError) throw preconditionFailed();
-      throw e;
+      throw storeErrorToScim(e);
     }
   }
 
@@ -196,6 +207,16 @@ export class GroupService {
   }
 }
 
+function storeErrorToScim(e: unknown): unknown {
+  if (e instanceof UnknownMembersError) return unknownMembers(e.ids);
+  if (e instanceof UniqueConstraintError) {
+    if (e.field === 'displayName') return new ScimError(409, 'another group of this team already has this displayName (names are compared ignoring case)', 'uniqueness');
+    if (e.field === 'externalId') return new ScimError(409, 'another group of this team already has this externalId', 'uniqueness');
+  }
+  if (e instanceof VersionConflictError) return preconditionFailed();
+  return e;
+}
+
 export function unknownMembers(ids: string[]): ScimError {
   const shown = ids.slice(0, 20).map((id) => JSON.stringify(id)).join(', ');
   const more = ids.length > 20 ? ` and ${ids.length - 20} more` : '';
@@ -209,6 +230,12 @@ export function checkIfMatch(header: string | undefined, version: number): void 
   if (header === undefined || header.trim() === '' || header.trim() === '*') return;
   const versions = header.split(',').map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'));
   if (!versions.includes(String(version))) throw preconditionFailed();
+}
+
+/** A random pause that grows with the attempt, so racing writers stop meeting at the same instant. */
+function backOff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(50, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function positiveInt(text: string | undefined, fallback: number, name: string, allowZero = false): number {

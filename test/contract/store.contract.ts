@@ -3,6 +3,7 @@
  * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
  */
 import type { Store } from '../../src/store/port';
+import { groupWriteRaceContract } from './sections/group-write-race.contract';
 import { groupsContract } from './sections/groups.contract';
 import { invitationsContract } from './sections/invitations.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('SAML replay cache', () => replayCacheContract(getStore));
     describe('SAML test runs', () => samlTestRunsContract(getStore));
     describe('groups and memberships', () => groupsContract(getStore));
+    describe('group writes that lose a version race', () => groupWriteRaceContract(getStore));
     describe('invitations', () => invitationsContract(getStore));
   });
 }
