@@ -30,7 +30,7 @@ describe('Group writes racing on two processes over one SQLite file', () => {
     a = await startProcess(env);
     b = await startProcess(env);
     userIds = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 24; i++) {
       const user = await call(a.url, 'POST', '/scim/v2/Users', { token, headers: SCIM, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `member.${i}`, externalId: `member.${i}@acme.test`, displayName: `Member ${i}` } });
       if (user.status !== 201) throw new Error(user.text);
       userIds.push(user.body.id);
@@ -50,15 +50,19 @@ describe('Group writes racing on two processes over one SQLite file', () => {
   const patchAdd = (p: GatehouseProcess, groupId: string, userId: string, headers: Record<string, string> = {}) =>
     call(p.url, 'PATCH', `/scim/v2/Groups/${groupId}`, { token, headers: { ...SCIM, ...headers }, json: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }] } });
 
-  test('When an IdP sends 12 member adds without If-Match to both processes at once, then every add succeeds and all 12 are members on both', async () => {
-    const groupId = await newGroup('Engineering');
-    const replies = await Promise.all(userIds.map((id, i) => patchAdd([a, b][i % 2]!, groupId, id)));
+  test('When an IdP sends 24 member adds to each of three groups without If-Match, to both processes at once, then every add succeeds and every member is there on both', async () => {
+    const groupIds = [await newGroup('Engineering'), await newGroup('Support'), await newGroup('Design')];
+    // Interleaved so both processes write to every group at the same moments.
+    const adds = userIds.flatMap((userId, i) => groupIds.map((groupId, g) => ({ groupId, userId, via: [a, b][(i + g) % 2]! })));
+    const replies = await Promise.all(adds.map(({ groupId, userId, via }) => patchAdd(via, groupId, userId)));
     expect(replies.map((r) => r.status).filter((s) => s !== 200 && s !== 204)).toEqual([]);
     for (const p of [a, b]) {
-      const group = await call(p.url, 'GET', `/scim/v2/Groups/${groupId}`, { token });
-      expect(group.body.members.map((m: { value: string }) => m.value).sort()).toEqual([...userIds].sort());
+      for (const groupId of groupIds) {
+        const group = await call(p.url, 'GET', `/scim/v2/Groups/${groupId}`, { token });
+        expect(group.body.members.map((m: { value: string }) => m.value).sort()).toEqual([...userIds].sort());
+      }
     }
-  }, 60_000);
+  }, 90_000);
 
   test('When the same adds carry the ETag they read, then the racing losers get 412 and only the winners are members', async () => {
     const groupId = await newGroup('Sales');
