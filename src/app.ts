@@ -42,7 +42,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
 
   // SCIM first: directories send by far the most requests, and every router before it is walked per request.
   // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
-  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens }));
+  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens, rateLimits: services.rateLimits }));
   app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
   const scim = scimRoutes(services); // sets its own (API) security headers
   app.use('/scim/v2', scim);
@@ -56,7 +56,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
-  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations }));
+  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));

@@ -38,6 +38,7 @@ const envSchema = z.object({
   RICH_INFO_LIMIT: z.coerce.number().int().min(0).default(5000),
   INVITATION_TTL_HOURS: z.coerce.number().min(1).default(24 * 7),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_STORE: z.enum(['store', 'memory']).default('store'),
   METRICS_TOKEN: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().min(1).default(12),
   GATEHOUSE_DEMO: bool(false),
@@ -67,6 +68,8 @@ export interface Config {
   richInfoLimit: number;
   invitationTtlHours: number;
   loginRateLimit: number;
+  /** Where rate-limit counters live: the store (shared by every instance) or this process's memory (one instance only). */
+  rateLimitStore: 'store' | 'memory';
   metricsToken?: string;
   sessionTtlHours: number;
   /** `npm run demo`: serves the mock IdP under /demo-idp/ and marks every page as a demo. */
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     richInfoLimit: e.RICH_INFO_LIMIT,
     invitationTtlHours: e.INVITATION_TTL_HOURS,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    rateLimitStore: e.RATE_LIMIT_STORE,
     metricsToken: e.METRICS_TOKEN || undefined,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     demo: e.GATEHOUSE_DEMO,

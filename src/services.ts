@@ -4,6 +4,7 @@ import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
+import { RateLimits } from './http/rate-limits';
 import { createMailer, type Mailer } from './mail/mailer';
 import { IdentityProviderService } from './saml/idp-service';
 import { isUuid } from './saml/uuid';
@@ -38,6 +39,8 @@ export interface Services {
   /** The groups a user belongs to, for the SCIM User resource's read-only `groups` attribute. */
   groupsOfUser: (teamId: string, userId: string) => Promise<GroupOfUser[]>;
   teamSettings: TeamSettingsService;
+  /** Login and minting limits; counted in the store unless RATE_LIMIT_STORE=memory. */
+  rateLimits: RateLimits;
 }
 
 export interface ServiceOptions {
@@ -61,5 +64,6 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings };
+  const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits };
 }

@@ -1,11 +1,10 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import cookieParser from 'cookie-parser';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { AppError, badRequest } from '../http/errors';
 import { errorFormat } from '../http/middleware';
-import { mintLimiter } from '../http/rate-limits';
+import { ipKey, type RateLimits } from '../http/rate-limits';
 import { formatExpiry } from '../mail/invitation-mail';
 import { createCsrf } from '../web/csrf';
 import { Pages } from '../web/pages';
@@ -19,6 +18,7 @@ export interface InvitationRouteDeps {
   config: Config;
   accounts: AccountService;
   invitations: InvitationService;
+  rateLimits: RateLimits;
 }
 
 /**
@@ -32,14 +32,13 @@ export interface InvitationRouteDeps {
  * no-store.
  */
 export function invitationRoutes(deps: InvitationRouteDeps): Router {
-  const { invitations, config } = deps;
+  const { invitations, config, rateLimits } = deps;
   const router = Router();
   // Same key file and cookie as the other pages, so the tokens are interchangeable.
   const csrf = createCsrf(config);
   const pages = new Pages(config, csrf, () => []);
-  // Per app instance, so two apps in one process (tests) do not share counters.
-  const acceptLimiter = createAcceptLimiter((req, res) => renderProblem(pages, req, res, new AppError(429, 'too-many-requests', 'Too many attempts from your network. Wait a minute and try again.')));
-  const resendPerUserLimiter = createResendPerUserLimiter();
+  const acceptLimiter = createAcceptLimiter(rateLimits, (req, res) => renderProblem(pages, req, res, new AppError(429, 'too-many-requests', 'Too many attempts from your network. Wait a minute and try again.')));
+  const resendPerUserLimiter = createResendPerUserLimiter(rateLimits);
   const noStore: RequestHandler = (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -89,7 +88,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Router {
     res.json(await invitations.status(authOf(res).team.id, userId(req)));
   });
 
-  router.post('/users/:id/invitation', ...admin, mintLimiter('invitation requests'), resendPerUserLimiter, async (req, res) => {
+  router.post('/users/:id/invitation', ...admin, rateLimits.mint('invitation requests'), resendPerUserLimiter, async (req, res) => {
     const { user, team } = authOf(res);
     const status = await invitations.resend(team.id, userId(req), { type: 'user', id: user.id, name: user.email ?? user.handle });
     res.status(202).json(status);
@@ -99,25 +98,23 @@ export function invitationRoutes(deps: InvitationRouteDeps): Router {
 }
 
 /** A user can be re-sent an invitation 5 times in 15 minutes: enough for typos, not for mail-bombing. */
-const createResendPerUserLimiter = () =>
-  rateLimit({
+const createResendPerUserLimiter = (rateLimits: RateLimits) =>
+  rateLimits.limiter({
+    name: 'invitation-resend',
     windowMs: 15 * 60_000,
     limit: 5,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
     // Keyed by the caller's team too: requests for another team's user id (404s) must not use up that user's limit.
-    keyGenerator: (req, res) => `resend:${authOf(res).team.id}:${String(req.params.id)}`,
+    key: (req, res) => `resend:${authOf(res).team.id}:${String(req.params.id)}`,
     handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This user was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
   });
 
 /** Each acceptance costs an argon2 hash: bound it per address. */
-const createAcceptLimiter = (render: (req: Request, res: Response) => void) =>
-  rateLimit({
+const createAcceptLimiter = (rateLimits: RateLimits, render: (req: Request, res: Response) => void) =>
+  rateLimits.limiter({
+    name: 'invitation-accept',
     windowMs: 60_000,
     limit: 20,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    key: ipKey,
     handler: (req, res) => render(req, res),
   });
 

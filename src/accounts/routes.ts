@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../config';
 import { authOf, requireAccess } from '../http/auth';
 import { jsonBody } from '../http/middleware';
-import { loginLimiters } from '../http/rate-limits';
+import type { RateLimits } from '../http/rate-limits';
 import type { Store, User } from '../store/port';
 import type { AccountService } from './account-service';
 
@@ -10,12 +10,12 @@ export function selfView(user: User) {
   return { id: user.id, team: user.teamId, name: user.displayName, handle: user.handle, email: user.email, role: user.role, status: user.status, managed_by: user.managedBy };
 }
 
-export function accountRoutes(deps: { accounts: AccountService; store: Store; config: Config }): Router {
-  const { accounts, store, config } = deps;
+export function accountRoutes(deps: { accounts: AccountService; store: Store; config: Config; rateLimits: RateLimits }): Router {
+  const { accounts, store, config, rateLimits } = deps;
   const router = Router();
   const auth = requireAccess(accounts);
 
-  router.post('/login', ...jsonBody('16kb'), ...loginLimiters(config.loginRateLimit), async (req, res) => {
+  router.post('/login', ...jsonBody('16kb'), ...rateLimits.login(config.loginRateLimit), async (req, res) => {
     const user = await accounts.checkCredentials(req.body?.email, req.body?.password);
     const token = await accounts.issueToken(user, 'access');
     req.log.info({ userId: user.id, teamId: user.teamId }, 'password login');

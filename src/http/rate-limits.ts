@@ -1,41 +1,63 @@
-import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import type { RateLimitRepo } from '../store/port';
 import { AppError } from './errors';
+import { SharedRateLimitStore } from './shared-rate-limit-store';
+
+export interface LimiterOptions {
+  /** Names the counter in the shared store: limiters with the same name share one budget. */
+  name: string;
+  windowMs: number;
+  limit: number;
+  key: (req: Request, res: Response) => string;
+  /** What a caller over the limit gets; by default a 429 AppError naming `what`. */
+  handler?: Options['handler'];
+  label?: string;
+  what?: string;
+}
+
+export const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
 /**
- * Counters live in this process's memory: with several instances behind a balancer the
- * effective limit is per instance (documented in docs/OPERATIONS.md).
+ * Every rate limit of the server. With a store (RATE_LIMIT_STORE=store, the default) the counters
+ * live in the Gatehouse store, so N instances grant a budget once; with null (RATE_LIMIT_STORE=memory)
+ * they live in this process, right only when one instance serves.
  */
-function limiter(options: { windowMs: number; limit: number; key: (req: Request) => string; label: string; what: string }): RequestHandler {
-  return rateLimit({
-    windowMs: options.windowMs,
-    limit: options.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: options.key,
-    handler: (_req, _res, next, opts) => {
-      const seconds = Math.ceil(opts.windowMs / 1000);
-      next(new AppError(429, options.label, `Too many ${options.what}; wait up to ${seconds} seconds and try again.`, 'tooMany'));
-    },
-  });
-}
+export class RateLimits {
+  constructor(private readonly shared: RateLimitRepo | null) {}
 
-const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+  limiter(options: LimiterOptions): RequestHandler {
+    const seconds = Math.ceil(options.windowMs / 1000);
+    return rateLimit({
+      windowMs: options.windowMs,
+      limit: options.limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: options.key,
+      ...(this.shared ? { store: new SharedRateLimitStore(this.shared, `${options.name}:`) } : {}),
+      handler:
+        options.handler ??
+        ((_req, _res, next) => next(new AppError(429, options.label ?? 'too-many-requests', `Too many ${options.what ?? 'requests'}; wait up to ${seconds} seconds and try again.`, 'tooMany'))),
+    });
+  }
 
-export function loginLimiters(perEmailLimit: number): RequestHandler[] {
-  return [
-    limiter({ windowMs: 60_000, limit: perEmailLimit * 3, key: ipKey, label: 'too-many-logins', what: 'sign-in attempts from this address' }),
-    limiter({
-      windowMs: 15 * 60_000,
-      limit: perEmailLimit,
-      key: (req) => `email:${typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : ''}`,
-      label: 'too-many-logins',
-      what: 'sign-in attempts for this account',
-    }),
-  ];
-}
+  /** Sign-in: per address, and per account (the budget an attacker guessing one password gets). */
+  login(perEmailLimit: number): RequestHandler[] {
+    return [
+      this.limiter({ name: 'login-ip', windowMs: 60_000, limit: perEmailLimit * 3, key: ipKey, label: 'too-many-logins', what: 'sign-in attempts from this address' }),
+      this.limiter({
+        name: 'login-email',
+        windowMs: 15 * 60_000,
+        limit: perEmailLimit,
+        key: (req) => `email:${typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : ''}`,
+        label: 'too-many-logins',
+        what: 'sign-in attempts for this account',
+      }),
+    ];
+  }
 
-/** Secret-minting endpoints (SCIM tokens, invitations re-send). */
-export function mintLimiter(what: string): RequestHandler {
-  return limiter({ windowMs: 60_000, limit: 30, key: ipKey, label: 'too-many-requests', what });
+  /** Secret-minting endpoints (SCIM tokens, invitations re-send): `what` also names the counter. */
+  mint(what: string): RequestHandler {
+    return this.limiter({ name: `mint-${what.replace(/\s+/g, '-')}`, windowMs: 60_000, limit: 30, key: ipKey, label: 'too-many-requests', what });
+  }
 }

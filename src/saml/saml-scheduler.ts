@@ -47,5 +47,6 @@ export class SamlScheduler {
     await this.store.samlRequests.deleteExpired(before);
     await this.store.samlTestRuns.deleteExpired(new Date(now.getTime() - 7 * 24 * 3600_000).toISOString());
     await this.store.replayCache.deleteExpired(now.toISOString());
+    await this.store.rateLimits.deleteExpired(now);
   }
 }

@@ -3,13 +3,13 @@ import type { AccountService } from '../accounts/account-service';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
 import { jsonBody } from '../http/middleware';
-import { mintLimiter } from '../http/rate-limits';
+import type { RateLimits } from '../http/rate-limits';
 import type { ScimTokenService } from './token-service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `/scim/auth-tokens`: team admins manage SCIM bearer tokens with their access token. */
-export function scimTokenRoutes(deps: { accounts: AccountService; tokens: ScimTokenService }): Router {
+export function scimTokenRoutes(deps: { accounts: AccountService; tokens: ScimTokenService; rateLimits: RateLimits }): Router {
   const router = Router();
   router.use(requireAccess(deps.accounts), requireAdminRole);
   const actorOf = (res: Parameters<typeof authOf>[0]) => {
@@ -17,7 +17,7 @@ export function scimTokenRoutes(deps: { accounts: AccountService; tokens: ScimTo
     return { type: 'user' as const, id: user.id, name: user.email ?? user.handle };
   };
 
-  router.post('/', mintLimiter('token requests'), ...jsonBody('16kb'), async (req, res) => {
+  router.post('/', deps.rateLimits.mint('token requests'), ...jsonBody('16kb'), async (req, res) => {
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
       throw badRequest('invalid-body', 'Send {"description": "…", "password": "…"} as JSON.');
     res.json(await deps.tokens.createByAdmin(authOf(res).user, req.body));

@@ -227,6 +227,31 @@ export interface ReplayCacheRepo {
   deleteExpired(now: Timestamp): Promise<number>;
 }
 
+/** One fixed window of a rate limit: how many hits so far, and when the window ends. */
+export interface RateLimitWindow {
+  hits: number;
+  resetAt: Date;
+}
+
+/**
+ * Rate-limit counters shared by every instance (express-rate-limit's store sits on this), so N
+ * instances behind a balancer grant the budget once, not N times. Keys carry the limiter's prefix.
+ */
+export interface RateLimitRepo {
+  /**
+   * Counts a hit, atomically under concurrency: starts a new window of `windowMs` when there is none
+   * or it ended before `now`, else adds one to the current window.
+   */
+  hit(key: string, windowMs: number, now: Date): Promise<RateLimitWindow>;
+  /** The current window, or null when there is none at `now`. */
+  get(key: string, now: Date): Promise<RateLimitWindow | null>;
+  /** Takes one hit back (express-rate-limit's skipSuccessfulRequests and friends); never below 0. */
+  undo(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+  /** Deletes windows that ended before `now` (MongoDB also lets a TTL index do it). */
+  deleteExpired(now: Date): Promise<number>;
+}
+
 /** An admin's "test connection" run: created by POST /identity-providers/{idp}/test, completed once by the ACS. */
 export interface SamlTestRun {
   id: string;
@@ -485,6 +510,7 @@ export interface Store {
   idps: IdentityProviderRepo;
   samlRequests: SamlRequestRepo;
   replayCache: ReplayCacheRepo;
+  rateLimits: RateLimitRepo;
   samlTestRuns: SamlTestRunRepo;
   groups: GroupRepo;
   invitations: InvitationRepo;

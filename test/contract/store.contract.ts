@@ -11,6 +11,7 @@ import { identityProvidersContract, replayCacheContract, samlRequestsContract, s
 import { sessionsContract } from './sections/sessions.contract';
 import { teamsContract } from './sections/teams.contract';
 import { scimTokensContract } from './sections/tokens.contract';
+import { rateLimitsContract } from './sections/rate-limits.contract';
 import { userFilterContract } from './sections/user-filter.contract';
 import { userSortContract } from './sections/user-sort.contract';
 import { usersContract } from './sections/users.contract';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('SAML requests', () => samlRequestsContract(getStore));
     describe('SAML replay cache', () => replayCacheContract(getStore));
     describe('SAML test runs', () => samlTestRunsContract(getStore));
+    describe('shared rate limits', () => rateLimitsContract(getStore));
     describe('groups and memberships', () => groupsContract(getStore));
     describe('group writes that lose a version race', () => groupWriteRaceContract(getStore));
     describe('invitations', () => invitationsContract(getStore));

@@ -6,6 +6,7 @@ import { MongoGroupRepo } from './groups';
 import { MongoInvitationRepo } from './invitations';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
+import { MongoRateLimitRepo } from './rate-limits';
 import { MongoReplayCacheRepo } from './replay-cache';
 import { MongoSamlRequestRepo } from './saml-requests';
 import { MongoSamlTestRunRepo } from './saml-test-runs';
@@ -26,6 +27,7 @@ export class MongoStore implements Store {
   readonly idps: MongoIdentityProviderRepo;
   readonly samlRequests: MongoSamlRequestRepo;
   readonly replayCache: MongoReplayCacheRepo;
+  readonly rateLimits: MongoRateLimitRepo;
   readonly samlTestRuns: MongoSamlTestRunRepo;
   readonly groups: MongoGroupRepo;
   readonly invitations: MongoInvitationRepo;
@@ -43,6 +45,7 @@ export class MongoStore implements Store {
     this.idps = new MongoIdentityProviderRepo(connection, models);
     this.samlRequests = new MongoSamlRequestRepo(models);
     this.replayCache = new MongoReplayCacheRepo(models);
+    this.rateLimits = new MongoRateLimitRepo(models.RateLimitWindow);
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
     this.groups = new MongoGroupRepo(connection, models);
     this.invitations = new MongoInvitationRepo(connection, models);

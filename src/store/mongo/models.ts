@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { createRateLimitModel } from './rate-limits';
 import { createSamlModels } from './saml-models';
 import type { AuditDoc, EmailDoc, GroupDoc, GroupMemberDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
@@ -193,6 +194,7 @@ export function createModels(connection: Connection) {
     Lock: connection.model<LockDoc>('Lock', lockSchema, 'locks'),
     Group: connection.model<GroupDoc>('Group', groupSchema, 'groups'),
     GroupMember: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema, 'group_members'),
+    RateLimitWindow: createRateLimitModel(connection),
     ...createSamlModels(connection),
   };
 }

@@ -7,6 +7,7 @@ import { SqliteIdentityProviderRepo } from './idps';
 import { SqliteInvitationRepo } from './invitations';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
+import { SqliteRateLimitRepo } from './rate-limits';
 import { SqliteReplayCacheRepo } from './replay-cache';
 import { SqliteSamlRequestRepo } from './saml-requests';
 import { SqliteSamlTestRunRepo } from './saml-test-runs';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly idps: SqliteIdentityProviderRepo;
   readonly samlRequests: SqliteSamlRequestRepo;
   readonly replayCache: SqliteReplayCacheRepo;
+  readonly rateLimits: SqliteRateLimitRepo;
   readonly samlTestRuns: SqliteSamlTestRunRepo;
   readonly groups: SqliteGroupRepo;
   readonly invitations: SqliteInvitationRepo;
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     this.idps = new SqliteIdentityProviderRepo(db);
     this.samlRequests = new SqliteSamlRequestRepo(db);
     this.replayCache = new SqliteReplayCacheRepo(db);
+    this.rateLimits = new SqliteRateLimitRepo(db);
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.groups = new SqliteGroupRepo(db);
     this.invitations = new SqliteInvitationRepo(db);

@@ -1,7 +1,5 @@
-import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, forbidden, notFound } from '../../http/errors';
-import { mintLimiter } from '../../http/rate-limits';
 import type { FilterNode } from '../../store/query';
 import { VersionConflictError, type User, type UserStatus } from '../../store/port';
 import { withQuery } from '../format';
@@ -115,12 +113,12 @@ export const peopleSection: AdminSection = {
      * same limits (30 a minute per address; 5 per person in 15 minutes). A limit reached is a
      * sentence on the People page, not an error page.
      */
-    const perPersonLimiter = rateLimit({
-      windowMs: 15 * 60_000, limit: 5, standardHeaders: 'draft-8', legacyHeaders: false,
-      keyGenerator: (req) => `page-resend:${String(req.params.id)}`,
+    const perPersonLimiter = services.rateLimits.limiter({
+      name: 'page-resend', windowMs: 15 * 60_000, limit: 5,
+      key: (req) => `page-resend:${String(req.params.id)}`,
       handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This person was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
     });
-    const friendlyLimit = (limiter: ReturnType<typeof mintLimiter>) => (req: Request, res: Response, next: (err?: unknown) => void) =>
+    const friendlyLimit = (limiter: RequestHandler) => (req: Request, res: Response, next: (err?: unknown) => void) =>
       limiter(req, res, (err?: unknown) => {
         if (err instanceof AppError && err.status === 429) {
           setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });
@@ -129,7 +127,7 @@ export const peopleSection: AdminSection = {
         next(err);
       });
 
-    router.post('/people/:id/invitation', friendlyLimit(mintLimiter('invitation requests')), friendlyLimit(perPersonLimiter), async (req, res) => {
+    router.post('/people/:id/invitation', friendlyLimit(services.rateLimits.mint('invitation requests')), friendlyLimit(perPersonLimiter), async (req, res) => {
       const { team, user: me } = requireViewer(res);
       const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
       const id = String(req.params.id);

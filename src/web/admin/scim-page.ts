@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError, notFound } from '../../http/errors';
-import { mintLimiter } from '../../http/rate-limits';
 import type { AuditActor, User } from '../../store/port';
 import { setFlash } from '../pages';
 import { requireViewer } from '../session';
@@ -41,7 +40,7 @@ export const scimSection: AdminSection = {
 
     router.get('/scim', (req, res) => render(req, res, {}));
 
-    router.post('/scim/tokens', mintLimiter('token requests'), async (req, res) => {
+    router.post('/scim/tokens', services.rateLimits.mint('token requests'), async (req, res) => {
       const { user, team } = requireViewer(res);
       const description = typeof req.body?.description === 'string' ? req.body.description.trim() : '';
       const password = typeof req.body?.password === 'string' ? req.body.password : '';

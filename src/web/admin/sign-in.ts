@@ -1,6 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../http/errors';
-import { loginLimiters } from '../../http/rate-limits';
 import { setFlash } from '../pages';
 import { clearSessionCookie, isTeamAdmin, safeReturnPath, sessionSecretOf, setSessionCookie, viewerOf } from '../session';
 import type { WebContext } from '../web-context';
@@ -12,7 +11,7 @@ export function signInRoutes(ctx: WebContext): Router {
   const { pages, services } = ctx;
   const { accounts, config } = services;
   const router = Router();
-  const limiters = loginLimiters(config.loginRateLimit);
+  const limiters = services.rateLimits.login(config.loginRateLimit);
 
   const renderForm = (req: Request, res: Response, input: { email?: string; next: string; error?: string }, status = 200) =>
     pages.render(req, res, 'admin/login', { title: 'Sign in', email: input.email ?? '', next: input.next, error: input.error ?? null }, status);
