@@ -3,9 +3,11 @@
  * filters, tests). Semantics shared with the store adapters (docs/DECISIONS-scim.md):
  * a multi-valued attribute matches when any value matches; `ne` is the negation of `eq` (so a
  * missing attribute is "ne" anything); `eq null` means "not present"; strings compare folded to
- * lower case unless the attribute is caseExact; timestamps compare chronologically.
+ * lower case (ASCII letters only, the stores' rule: src/store/case-fold.ts) unless the attribute is
+ * caseExact; timestamps compare chronologically.
  */
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../store/query';
+import { foldCase } from '../store/case-fold';
 import { resourceKeys } from './attr-path';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -86,8 +88,8 @@ function compare(actual: unknown, op: CompareOp, expected: FilterValue, caseExac
     if (!Number.isNaN(ta) && !Number.isNaN(te)) return ordered(ta, op, te);
   }
   if (!caseExact) {
-    a = a.toLowerCase();
-    e = e.toLowerCase();
+    a = foldCase(a);
+    e = foldCase(e);
   }
   switch (op) {
     case 'co':

@@ -2,6 +2,7 @@
  * Where each SCIM User attribute lives in the store, shared by both adapters so a filter or
  * sortBy means the same thing on SQLite and MongoDB.
  */
+import { foldCase } from './case-fold';
 import type { AttrPath, FilterValue } from './query';
 import type { User } from './port';
 
@@ -128,7 +129,7 @@ export function emailRecords(scim: User['scim']): EmailRecord[] {
 /** The email a sort by `emails` uses: the primary one, else the first (RFC 7644 §3.4.2.3). */
 export function sortEmail(records: EmailRecord[]): string | null {
   const chosen = records.find((r) => r.primary && r.value !== null) ?? records.find((r) => r.value !== null);
-  return chosen?.value?.toLowerCase() ?? null;
+  return chosen?.value == null ? null : foldCase(chosen.value);
 }
 
 /**

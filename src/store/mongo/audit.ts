@@ -6,6 +6,22 @@ import type { AuditDoc } from './documents';
 import type { Models } from './models';
 import { decodeKeys, encodeKeys } from './scim-keys';
 
+/** Field by field (the actor too), not {_id, ...entry}: an extra property must not reach a strict: 'throw' schema. */
+export function auditDoc(entry: AuditEntry): AuditDoc {
+  const { actor } = entry;
+  return {
+    _id: entry.id,
+    teamId: entry.teamId,
+    at: entry.at,
+    actor: { type: actor.type, id: actor.id, name: actor.name },
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    // details is free-form: its keys may contain dots too.
+    details: encodeKeys(entry.details) as AuditDoc['details'],
+  };
+}
+
 export class MongoAuditRepo implements AuditRepo {
   constructor(private readonly models: Models) {}
 
@@ -16,9 +32,7 @@ export class MongoAuditRepo implements AuditRepo {
   /** Inserts within `session` (a user write's transaction) or on its own when null. */
   async insertIn(entry: NewAuditEntry, session: ClientSession | null): Promise<AuditEntry> {
     const stored = stampAuditEntry(entry);
-    const { id, details, ...rest } = stored;
-    // details is free-form: its keys may contain dots too.
-    await this.models.Audit.insertOne({ _id: id, ...rest, details: encodeKeys(details) as AuditDoc['details'] }, { session });
+    await this.models.Audit.insertOne(auditDoc(stored), { session });
     return stored;
   }
 

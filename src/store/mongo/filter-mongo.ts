@@ -4,8 +4,9 @@
  * no value equals), `eq null` is NOT `pr`, `not` is $nor. User input only ever appears as a query
  * value or as an escaped regex, never as an operator or field name.
  *
- * Known difference: gt/ge/lt/le on string attributes kept in the SCIM JSON (name.familyName…)
- * compare case-sensitively here even when caseExact is false (SQLite folds ASCII case).
+ * Case: one rule with SQLite (src/store/case-fold.ts): ASCII A–Z fold, nothing else. gt/ge/lt/le on
+ * strings kept in the SCIM JSON (name.familyName…) compare binary in both adapters (no shadow to fold);
+ * they compare only values of the needle's type (a number never orders against text).
  */
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
 import type { UserQuery } from '../port';
@@ -21,6 +22,7 @@ import {
   type UserColumn,
 } from '../user-attributes';
 import { encodeKey } from './scim-keys';
+import { escapeRegex, foldCase, foldingPattern } from '../case-fold';
 
 export type MongoQuery = Record<string, unknown>;
 
@@ -64,6 +66,22 @@ export function compileUserSortToMongo(query: Pick<UserQuery, 'sortBy' | 'sortOr
   return sort;
 }
 
+/** The computed field a sort by a SCIM-JSON attribute orders by (see sortKeyExpression). */
+export const SORT_KEY = '_sortKey';
+
+/**
+ * A sort by an attribute kept in the SCIM JSON orders by a computed key, as SQLite does: an array
+ * or an object (a multi-valued or complex value) sorts as if missing, where MongoDB would order an
+ * array by its smallest/largest element and place objects after every string. Null otherwise.
+ */
+export function sortKeyExpression(sortBy: string | undefined): Record<string, unknown> | null {
+  if (!sortBy) return null;
+  const attribute = resolveUserAttribute(parseAttributePath(sortBy));
+  if (attribute.kind !== 'scim') return null;
+  const value = `$${scimPath(attribute.segments, attribute.sub)}`;
+  return { $cond: [{ $in: [{ $type: value }, ['array', 'object', 'missing']] }, null, value] };
+}
+
 function sortField(sortBy: string): string {
   const attribute = resolveUserAttribute(parseAttributePath(sortBy));
   switch (attribute.kind) {
@@ -77,7 +95,7 @@ function sortField(sortBy: string): string {
       if (attribute.field !== 'value') throw new Error(`cannot sort by emails.${attribute.field}`);
       return 'sortEmail';
     case 'scim':
-      return scimPath(attribute.segments, attribute.sub);
+      return SORT_KEY;
   }
 }
 
@@ -162,32 +180,29 @@ function fieldTest(field: Field, test: Test): MongoQuery {
   }
   const useLower = !caseExact && field.lower !== undefined && typeof value === 'string';
   const path = useLower ? field.lower! : field.path;
-  const needle = useLower ? (value as string).toLowerCase() : value;
+  const needle = useLower ? foldCase(value as string) : value;
+  // No folded shadow: the pattern folds ASCII letters itself (never the server's Unicode-aware `i`).
   const ignoreCase = !caseExact && !useLower && typeof value === 'string';
   if (op === 'co' || op === 'sw' || op === 'ew') {
     if (typeof needle !== 'string') throw new Error(`operator ${op} needs a string value`);
-    const pattern = (op === 'sw' ? '^' : '') + escapeRegex(needle) + (op === 'ew' ? '$' : '');
-    return { [path]: regex(pattern, ignoreCase) };
+    const literal = ignoreCase ? foldingPattern(needle) : escapeRegex(needle);
+    return { [path]: { $regex: (op === 'sw' ? '^' : '') + literal + (op === 'ew' ? '$' : '') } };
   }
-  if (op === 'eq') return { [path]: ignoreCase ? regex(`^${escapeRegex(needle as string)}$`, true) : needle };
+  if (op === 'eq') return { [path]: ignoreCase ? { $regex: `^${foldingPattern(needle as string)}$` } : needle };
   return { [path]: { [ORDERING[op]]: needle } };
 }
 
-function regex(pattern: string, ignoreCase: boolean): MongoQuery {
-  return ignoreCase ? { $regex: pattern, $options: 'i' } : { $regex: pattern };
-}
-
-/** Some value is present: a number, boolean or date, a non-empty string, or an object (element-wise on arrays). */
+/**
+ * Some value is present, as SQLite's present(): a number, boolean or date, a non-empty string, a
+ * non-empty object, or a non-empty array (whatever its elements).
+ */
 function present(path: string): MongoQuery {
   return {
     $or: [
       { [path]: { $type: ['double', 'int', 'long', 'decimal', 'bool', 'date'] } },
       { [path]: { $regex: '.', $options: 's' } },
-      { [path]: { $type: 'object' } },
+      { $and: [{ [path]: { $type: 'object', $ne: {} } }, { [path]: { $not: { $type: 'array' } } }] },
+      { [path]: { $type: 'array', $ne: [] } },
     ],
   };
-}
-
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

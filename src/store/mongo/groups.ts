@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientSession, Connection } from 'mongoose';
-import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
-import { isMemberTypeUserTest, resolveGroupAttribute, resolveGroupSort, UnmappableGroupAttributeError, type GroupColumn } from '../group-attributes';
 import {
   UniqueConstraintError,
   UnknownMembersError,
@@ -18,22 +16,16 @@ import {
   type Role,
   type RoleChange,
 } from '../port';
+import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
-import { describePath } from '../user-attributes';
 import type { GroupDoc, GroupMemberDoc, UserDoc } from './documents';
-import { isDuplicateKey } from './errors';
+import { duplicateKeyFields, isDuplicateKey } from './errors';
+import { groupFilterStages, groupSort } from './group-list-pipeline';
 import type { Models } from './models';
 
 type Query = Record<string, unknown>;
 
-const FIELDS: Record<GroupColumn, { path: string; lower?: string }> = {
-  id: { path: '_id' },
-  displayName: { path: 'displayName', lower: 'displayNameLower' },
-  externalId: { path: 'externalId' },
-  createdAt: { path: 'createdAt' },
-  updatedAt: { path: 'updatedAt' },
-};
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
 
@@ -51,7 +43,6 @@ function docToGroup(doc: GroupDoc): Group {
 }
 
 const memberKey = (groupId: string, userId: string) => `${groupId}/${userId}`;
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Maps a duplicate key on the group indexes to the port's logical field. */
 async function mapGroupUnique<T>(write: () => Promise<T>): Promise<T> {
@@ -59,7 +50,7 @@ async function mapGroupUnique<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
-    const fields = Object.keys((e as { keyPattern?: Record<string, unknown> }).keyPattern ?? {});
+    const fields = duplicateKeyFields(e);
     if (fields.includes('displayNameLower')) throw new UniqueConstraintError('displayName');
     if (fields.includes('externalId')) throw new UniqueConstraintError('externalId');
     throw new UniqueConstraintError(fields.join(',') || 'unknown');
@@ -78,8 +69,9 @@ export class MongoGroupRepo implements GroupRepo {
       this.connection.transaction(async (session) => {
         await this.checkMembers(group.teamId, memberIds, session);
         const now = group.createdAt ?? isoNow();
-        const doc: GroupDoc = { _id: group.id, teamId: group.teamId, displayName: group.displayName, displayNameLower: group.displayName.toLowerCase(), externalId: group.externalId, roleGranted: group.roleGranted, version: 1, createdAt: now, updatedAt: now };
-        await this.models.Group.insertMany([doc], { session });
+        const doc: GroupDoc = { _id: group.id, teamId: group.teamId, displayName: group.displayName, displayNameLower: foldCase(group.displayName), externalId: group.externalId, roleGranted: group.roleGranted, version: 1, createdAt: now, updatedAt: now };
+        // create (insertOne), not insertMany: a duplicate name must carry its keyPattern where mapGroupUnique reads it.
+        await this.models.Group.create([doc], { session });
         const created = docToGroup(doc);
         const added = await this.insertMembers(created, memberIds, session);
         return { group: created, added, removed: [], roleChanges: await this.recomputeRoles(created, added, session) };
@@ -93,19 +85,13 @@ export class MongoGroupRepo implements GroupRepo {
   }
 
   async list(teamId: string, query: GroupQuery): Promise<Page<Group>> {
-    const filter = query.filter ? { $and: [{ teamId }, await this.compileFilter(query.filter, teamId, false)] } : { teamId };
+    const selected = groupFilterStages(teamId, query.filter);
     const { offset, limit } = pageWindow(query.startIndex, query.count);
-    const total = await this.models.Group.countDocuments(filter);
+    // The driver, not mongoose: a compiled filter is already typed and must not be cast per schema path.
+    const [counted] = await this.models.Group.collection.aggregate<{ total: number }>([...selected, { $count: 'total' }]).toArray();
+    const total = counted?.total ?? 0;
     if (limit === 0 || offset >= total) return { total, items: [] };
-    // created, id break ties so paging is stable; a sort key is never overridden by a tie-breaker.
-    const sort: Record<string, 1 | -1> = {};
-    if (query.sortBy) {
-      const field = FIELDS[resolveGroupSort(query.sortBy).column];
-      sort[field.lower ?? field.path] = query.sortOrder === 'descending' ? -1 : 1;
-    }
-    sort.createdAt ??= 1;
-    sort._id ??= 1;
-    const docs = await this.models.Group.find(filter).sort(sort).skip(offset).limit(limit).lean<GroupDoc[]>();
+    const docs = await this.models.Group.collection.aggregate<GroupDoc>([...selected, { $sort: groupSort(query) }, { $skip: offset }, { $limit: limit }]).toArray();
     return { total, items: docs.map(docToGroup) };
   }
 
@@ -138,7 +124,7 @@ export class MongoGroupRepo implements GroupRepo {
         const externalId = plan.externalId === undefined ? current.externalId : plan.externalId;
         const doc = await this.models.Group.findOneAndUpdate(
           { _id: groupId, teamId },
-          { $set: { displayName, displayNameLower: displayName.toLowerCase(), externalId, updatedAt: isoNow() }, $inc: { version: 1 } },
+          { $set: { displayName, displayNameLower: foldCase(displayName), externalId, updatedAt: isoNow() }, $inc: { version: 1 } },
           { session, returnDocument: 'after' },
         ).lean<GroupDoc>();
         const updated = docToGroup(doc!);
@@ -196,7 +182,7 @@ export class MongoGroupRepo implements GroupRepo {
             continue;
           }
           const named = await this.models.Group.findOneAndUpdate(
-            { teamId, displayNameLower: wanted.displayName.toLowerCase() },
+            { teamId, displayNameLower: foldCase(wanted.displayName) },
             { $set: { roleGranted: wanted.roleGranted, updatedAt: now }, $inc: { version: 1 } },
             { session, returnDocument: 'after' },
           ).lean<GroupDoc>();
@@ -204,8 +190,8 @@ export class MongoGroupRepo implements GroupRepo {
             groups.push(docToGroup(named));
             continue;
           }
-          const doc: GroupDoc = { _id: wanted.id || randomUUID(), teamId, displayName: wanted.displayName, displayNameLower: wanted.displayName.toLowerCase(), externalId: wanted.externalId, roleGranted: wanted.roleGranted, version: 1, createdAt: now, updatedAt: now };
-          await this.models.Group.insertMany([doc], { session });
+          const doc: GroupDoc = { _id: wanted.id || randomUUID(), teamId, displayName: wanted.displayName, displayNameLower: foldCase(wanted.displayName), externalId: wanted.externalId, roleGranted: wanted.roleGranted, version: 1, createdAt: now, updatedAt: now };
+          await this.models.Group.create([doc], { session });
           groups.push(docToGroup(doc));
         }
         const adminGroup = groups.find((g) => g.roleGranted === 'admin');
@@ -272,75 +258,18 @@ export class MongoGroupRepo implements GroupRepo {
     const best = new Map<string, number>();
     for (const m of memberships) best.set(m.userId, Math.max(best.get(m.userId) ?? 0, RANK[grant.get(m.groupId)!]));
     const changes: RoleChange[] = [];
-    const now = isoNow();
     for (const u of users) {
       const to: Role = Math.min(best.get(u._id) ?? 1, 2) === 2 ? 'admin' : 'member';
-      if (to === u.role) continue;
-      await this.models.User.updateOne({ _id: u._id }, { $set: { role: to, updatedAt: now } }, { session });
-      changes.push({ userId: u._id, from: u.role, to });
+      if (to !== u.role) changes.push({ userId: u._id, from: u.role, to });
+    }
+    // One round trip for all of them: a 5,000-member role group must not spend the transaction's time limit on updateOne calls.
+    const now = isoNow();
+    if (changes.length) {
+      await this.models.User.bulkWrite(
+        changes.map((c) => ({ updateOne: { filter: { _id: c.userId }, update: { $set: { role: c.to, updatedAt: now } } } })),
+        { session, ordered: false },
+      );
     }
     return changes;
-  }
-
-  /** Member conditions are resolved to group ids first (one indexed query each), then $in. */
-  private async compileFilter(node: FilterNode, teamId: string, inMembers: boolean): Promise<Query> {
-    switch (node.kind) {
-      case 'and':
-      case 'or':
-        return { [`$${node.kind}`]: [await this.compileFilter(node.left, teamId, inMembers), await this.compileFilter(node.right, teamId, inMembers)] };
-      case 'not':
-        return { $nor: [await this.compileFilter(node.expr, teamId, inMembers)] };
-      case 'valuePath':
-        return this.groupsWithMember(teamId, await this.compileFilter(node.filter, teamId, true));
-      case 'present':
-        if (inMembers) return {};
-        return this.column(node.path, null) ?? this.groupsWithMember(teamId, {});
-      case 'compare': {
-        if (inMembers && isMemberTypeUserTest(node)) return {};
-        if (node.value === null) {
-          const present = inMembers ? {} : (this.column(node.path, null) ?? (await this.groupsWithMember(teamId, {})));
-          if (node.op === 'eq') return { $nor: [present] };
-          if (node.op === 'ne') return present;
-          throw new UnmappableGroupAttributeError(`${describePath(node.path)} ${node.op} null`);
-        }
-        if (node.op === 'ne') return { $nor: [await this.compileFilter({ ...node, op: 'eq' }, teamId, inMembers)] };
-        const test = { op: node.op, value: node.value, caseExact: node.caseExact };
-        if (inMembers) return compare({ path: 'userId' }, test);
-        return this.column(node.path, test) ?? this.groupsWithMember(teamId, compare({ path: 'userId' }, test));
-      }
-    }
-  }
-
-  private column(path: AttrPath, test: { op: Exclude<CompareOp, 'ne'>; value: Exclude<FilterValue, null>; caseExact: boolean } | null): Query | null {
-    const resolved = resolveGroupAttribute(path);
-    if (resolved.kind === 'member') return null;
-    const field = FIELDS[resolved.column];
-    if (test === null) return { [field.path]: { $nin: [null, ''] } };
-    return compare(resolved.caseInsensitive ? field : { path: field.path }, test);
-  }
-
-  private async groupsWithMember(teamId: string, memberCondition: Query): Promise<Query> {
-    const ids = await this.models.GroupMember.distinct('groupId', { teamId, ...memberCondition });
-    return { _id: { $in: ids } };
-  }
-}
-
-function compare(field: { path: string; lower?: string }, test: { op: Exclude<CompareOp, 'ne'>; value: Exclude<FilterValue, null>; caseExact: boolean }): Query {
-  const { op, caseExact } = test;
-  if (typeof test.value !== 'string') throw new UnmappableGroupAttributeError(`a group attribute compared with ${typeof test.value}`);
-  const folded = !caseExact && field.lower !== undefined;
-  const path = folded ? field.lower! : field.path;
-  const value = folded ? test.value.toLowerCase() : test.value;
-  switch (op) {
-    case 'eq':
-      return { [path]: value };
-    case 'co':
-      return { [path]: { $regex: escapeRegex(value) } };
-    case 'sw':
-      return { [path]: { $regex: `^${escapeRegex(value)}` } };
-    case 'ew':
-      return { [path]: { $regex: `${escapeRegex(value)}$` } };
-    default:
-      return { [path]: { [`$${op}`]: value } };
   }
 }

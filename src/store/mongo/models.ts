@@ -4,6 +4,13 @@ import { createSamlModels } from './saml-models';
 import type { AuditDoc, EmailDoc, GroupDoc, GroupMemberDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
 const options = { versionKey: false, minimize: false, strict: 'throw' } as const;
+
+/**
+ * `required` on a String means "present", as NOT NULL does in SQLite: '' is a value (a SCIM token
+ * without description, an empty display name from an IdP). Mongoose's default refuses ''. This sets
+ * it for String paths of every schema of this mongoose instance, which only this adapter uses.
+ */
+Schema.Types.String.checkRequired((value: unknown) => typeof value === 'string');
 const nullableString = { type: String, default: null };
 
 const teamSchema = new Schema<TeamDoc>(

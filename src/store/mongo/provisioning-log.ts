@@ -4,16 +4,21 @@ import type { ProvisioningLogEntry, ProvisioningLogRepo } from '../port';
 import type { ProvisioningLogDoc } from './documents';
 import type { Models } from './models';
 
+/** Field by field, not {_id, ...entry}: a caller's extra property must not reach a strict: 'throw' schema. */
+export function provisioningLogDoc(e: Omit<ProvisioningLogEntry, 'id'>): ProvisioningLogDoc {
+  return { _id: timeOrderedId(), teamId: e.teamId, at: e.at, tokenId: e.tokenId, method: e.method, path: e.path, status: e.status, scimType: e.scimType, detail: e.detail, durationMs: e.durationMs };
+}
+
 export class MongoProvisioningLogRepo implements ProvisioningLogRepo {
   constructor(private readonly models: Models) {}
 
   async append(entry: Omit<ProvisioningLogEntry, 'id'>): Promise<void> {
-    await this.models.ProvisioningLog.insertOne({ _id: timeOrderedId(), ...entry });
+    await this.models.ProvisioningLog.insertOne(provisioningLogDoc(entry));
   }
 
   async appendMany(entries: Omit<ProvisioningLogEntry, 'id'>[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.models.ProvisioningLog.insertMany(entries.map((e) => ({ _id: timeOrderedId(), ...e })), { ordered: false });
+    await this.models.ProvisioningLog.insertMany(entries.map(provisioningLogDoc), { ordered: false });
   }
 
   async list(teamId: string, limit: number): Promise<ProvisioningLogEntry[]> {

@@ -1,3 +1,4 @@
+import { foldCase } from '../case-fold';
 import type { NewUser, User } from '../port';
 import { emailRecords, sortEmail } from '../user-attributes';
 import type { UserDoc } from './documents';
@@ -8,11 +9,11 @@ export function mutableUserFields(user: NewUser) {
   const records = emailRecords(user.scim);
   return {
     handle: user.handle,
-    handleLower: user.handle.toLowerCase(),
+    handleLower: foldCase(user.handle),
     email: user.email,
-    emailLower: user.email === null ? null : user.email.toLowerCase(),
+    emailLower: user.email === null ? null : foldCase(user.email),
     displayName: user.displayName,
-    displayNameLower: user.displayName.toLowerCase(),
+    displayNameLower: foldCase(user.displayName),
     role: user.role,
     status: user.status,
     active: user.status === 'active',
@@ -22,7 +23,7 @@ export function mutableUserFields(user: NewUser) {
     idpId: user.idpId,
     nameId: user.nameId,
     scim: encodeKeys(user.scim ?? {}) as Record<string, unknown>,
-    emails: records.map((e) => ({ value: e.value, valueLower: e.value?.toLowerCase() ?? null, type: e.type, primary: e.primary, display: e.display })),
+    emails: records.map((e) => ({ value: e.value, valueLower: e.value === null ? null : foldCase(e.value), type: e.type, primary: e.primary, display: e.display })),
     sortEmail: sortEmail(records),
   };
 }

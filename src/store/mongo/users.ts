@@ -1,10 +1,11 @@
 import type { ClientSession, Connection } from 'mongoose';
 import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import type { MongoAuditRepo } from './audit';
 import { mapUniqueViolation } from './errors';
-import { compileUserFilterToMongo, compileUserSortToMongo } from './filter-mongo';
+import { compileUserFilterToMongo, compileUserSortToMongo, SORT_KEY, sortKeyExpression } from './filter-mongo';
 import type { UserDoc } from './documents';
 import type { Models } from './models';
 import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
@@ -69,11 +70,11 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.one({ emailLower: email.toLowerCase() });
+    return this.one({ emailLower: foldCase(email) });
   }
 
   async findByHandle(handle: string): Promise<User | null> {
-    return this.one({ handleLower: handle.toLowerCase() });
+    return this.one({ handleLower: foldCase(handle) });
   }
 
   async findByExternalId(teamId: string, externalId: string): Promise<User | null> {
@@ -87,9 +88,17 @@ export class MongoUserRepo implements UserRepo {
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
     const filter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
     const { offset, limit } = pageWindow(query.startIndex, query.count);
-    const total = await this.models.User.countDocuments(filter);
+    // The driver, not mongoose: a compiled filter is already typed, and mongoose would cast it per schema
+    // path (emails.primary pr → a regex cast to Boolean → CastError).
+    const total = await this.models.User.collection.countDocuments(filter);
     if (limit === 0 || offset >= total) return { total, items: [] };
-    const docs = await this.models.User.find(filter).sort(compileUserSortToMongo(query)).skip(offset).limit(limit).lean<UserDoc[]>();
+    const sort = compileUserSortToMongo(query);
+    const sortKey = sortKeyExpression(query.sortBy);
+    const docs = (
+      sortKey
+        ? await this.models.User.collection.aggregate([{ $match: filter }, { $addFields: { [SORT_KEY]: sortKey } }, { $sort: sort }, { $skip: offset }, { $limit: limit }, { $project: { [SORT_KEY]: 0 } }]).toArray()
+        : await this.models.User.collection.find(filter).sort(sort).skip(offset).limit(limit).toArray()
+    ) as unknown as UserDoc[];
     return { total, items: docs.map(docToUser) };
   }
 

@@ -6,6 +6,8 @@
  * - `ne` is NOT `eq`: a missing attribute is "not equal"; on multi-valued attributes no value equals.
  * - `eq null` is NOT `pr`, `ne null` is `pr`.
  * - `not` is two-valued: NULL (missing) counts as false before negation.
+ * - Case: ASCII A–Z fold, nothing else (src/store/case-fold.ts); gt/ge/lt/le on SCIM-JSON values
+ *   compare binary and only against values of the needle's type.
  */
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
 import {
@@ -18,6 +20,7 @@ import {
   type EmailField,
   type UserColumn,
 } from '../user-attributes';
+import { foldCase } from '../case-fold';
 import { Sql, q, raw } from './sql';
 
 /** Where an attribute path is resolved: the user row, one `user_emails e` row, or one JSON element. */
@@ -168,13 +171,19 @@ function operandTest(operand: Operand, test: Test): Sql {
   }
   const lowered = !caseExact && operand.lowered && typeof value === 'string';
   const target = lowered ? operand.lowered! : operand.value;
-  const needle = lowered ? (value as string).toLowerCase() : value;
+  const needle = lowered ? foldCase(value as string) : value;
   if (op === 'co' || op === 'sw' || op === 'ew') {
     if (typeof needle !== 'string') throw new Error(`operator ${op} needs a string value`);
     const anyBefore = op !== 'sw';
     const anyAfter = op !== 'ew';
     if (caseExact) return q`(${target} GLOB ${(anyBefore ? '*' : '') + escapeGlob(needle) + (anyAfter ? '*' : '')})`;
     return q`(${target} LIKE ${(anyBefore ? '%' : '') + escapeLike(needle) + (anyAfter ? '%' : '')} ESCAPE '\\')`;
+  }
+  if (op !== 'eq' && operand.jsonType) {
+    // JSON values order only against the needle's type (text > every number in SQLite, never in MongoDB),
+    // and binary: the MongoDB adapter has no folded copy of JSON strings to order by.
+    const sameType = typeof needle === 'number' ? q`${operand.jsonType} IN ('integer', 'real')` : q`${operand.jsonType} = 'text'`;
+    return q`(${sameType} AND ${target} ${raw(ORDERING[op])} ${needle})`;
   }
   // BINARY/NOCASE keeps the (team_id, display_name COLLATE NOCASE)-style indexes usable.
   const collation = raw(caseExact || lowered ? 'BINARY' : 'NOCASE');

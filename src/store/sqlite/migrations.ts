@@ -4,7 +4,7 @@ import { SAML_SCHEMA } from './schema-002-saml';
 import { GROUPS_SCHEMA } from './schema-003-groups';
 import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 import { INDEXES_005 } from './schema-005-indexes';
-import { RATE_LIMITS_SCHEMA } from './schema-008-rate-limits';
+import { ASCII_FOLD_008, RATE_LIMITS_SCHEMA } from './schema-008-rate-limits';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -19,7 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '003_groups', up: GROUPS_SCHEMA },
   { id: '004_invitations', up: INVITATIONS_SCHEMA },
   { id: '005_indexes', up: INDEXES_005 },
-  { id: '008_rate_limits', up: RATE_LIMITS_SCHEMA },
+  { id: '008_rate_limits_ascii_fold', up: RATE_LIMITS_SCHEMA + ASCII_FOLD_008 },
 ];
 
 /**

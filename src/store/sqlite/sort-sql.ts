@@ -24,7 +24,10 @@ function sortKey(sortBy: string): Sql {
     case 'emails':
       if (attribute.field !== 'value') throw new Error(`cannot sort by emails.${attribute.field}`);
       return SORT_EMAIL;
-    case 'scim':
-      return q`json_extract(u.scim, ${jsonPath(attribute.sub === null ? attribute.segments : [...attribute.segments, attribute.sub])})`;
+    case 'scim': {
+      // A multi-valued or complex value (an array or object) sorts as if missing, as in the MongoDB adapter.
+      const path = jsonPath(attribute.sub === null ? attribute.segments : [...attribute.segments, attribute.sub]);
+      return q`(CASE WHEN json_type(u.scim, ${path}) IN ('array', 'object') THEN NULL ELSE json_extract(u.scim, ${path}) END)`;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { foldCase } from '../case-fold';
 import type { NewUser, User } from '../port';
 import { emailRecords } from '../user-attributes';
 import type { Db } from './database';
@@ -51,7 +52,7 @@ export function userParams(user: NewUser) {
     team_id: user.teamId,
     handle: user.handle,
     email: user.email,
-    email_lower: user.email === null ? null : user.email.toLowerCase(),
+    email_lower: user.email === null ? null : foldCase(user.email),
     display_name: user.displayName,
     role: user.role,
     status: user.status,
@@ -84,7 +85,7 @@ export class UserEmailWriter {
   replace(userId: string, teamId: string, scim: User['scim']): void {
     this.clear.run(userId);
     for (const e of emailRecords(scim)) {
-      this.insert.run(userId, teamId, e.position, e.value, e.value?.toLowerCase() ?? null, e.type, e.primary ? 1 : 0, e.display);
+      this.insert.run(userId, teamId, e.position, e.value, e.value === null ? null : foldCase(e.value), e.type, e.primary ? 1 : 0, e.display);
     }
   }
 }

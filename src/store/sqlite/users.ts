@@ -1,3 +1,4 @@
+import { foldCase } from '../case-fold';
 import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
@@ -94,7 +95,7 @@ export class SqliteUserRepo implements UserRepo {
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.one(this.statements.byEmail.get(email.toLowerCase()));
+    return this.one(this.statements.byEmail.get(foldCase(email)));
   }
 
   async findByHandle(handle: string): Promise<User | null> {
