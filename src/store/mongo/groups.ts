@@ -45,7 +45,7 @@ function docToGroup(doc: GroupDoc): Group {
 const memberKey = (groupId: string, userId: string) => `${groupId}/${userId}`;
 
 /** Maps a duplicate key on the group indexes to the port's logical field. */
-async function mapGroupUnique<T>(write: () => Promise<T>): Promise<T> {
+export async function mapGroupUnique<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (e) {
