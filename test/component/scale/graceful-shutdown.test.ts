@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, startProcess } from './processes';
+import { runCli, sharedStoreEnv, startProcess } from './processes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,7 +18,7 @@ describe('Graceful shutdown of a real process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('When SIGTERM arrives during an in-flight request, then the request completes, new connections are refused and the process exits 0', async () => {
-    const env = { DATA_DIR: path.join(dir, 'data'), CERTS_DIR: path.join(dir, 'certs') };
+    const env = sharedStoreEnv(dir);
     const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin'], env, 'ada-password-1\n');
     expect(created.code).toBe(0);
     const server = await startProcess(env);

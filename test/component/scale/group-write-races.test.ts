@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { call } from '../../support/http';
-import { runCli, startProcess, type GatehouseProcess } from './processes';
+import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
 const SCIM = { 'content-type': 'application/scim+json' };
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-describe('Group writes racing on two processes over one SQLite file', () => {
+describe(`Group writes racing on two processes over ${sharedStoreName}`, () => {
   let dir: string;
   let a: GatehouseProcess;
   let b: GatehouseProcess;
@@ -20,7 +20,7 @@ describe('Group writes racing on two processes over one SQLite file', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-group-race-'));
-    const env = { DATA_DIR: path.join(dir, 'data'), CERTS_DIR: path.join(dir, 'certs'), PUBLIC_URL: 'http://gatehouse.test' };
+    const env = { ...sharedStoreEnv(dir), PUBLIC_URL: 'http://gatehouse.test' };
     const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     const teamId = JSON.parse(created.stdout).team.id as string;

@@ -1,5 +1,6 @@
 /** Real Gatehouse processes for scale-out tests: `node bin/server.js`, URL parsed from stdout. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -16,6 +17,25 @@ export interface GatehouseProcess {
   exited: Promise<number | string>;
   stop(): Promise<number | string>;
 }
+
+/**
+ * The store every process of one test shares: a SQLite DATA_DIR under `dir`, or — when MONGODB_URI is
+ * set (`npm run test:mongo`) — a database of its own on that server, so test files never meet.
+ * Children inherit MONGODB_URI from this process; the returned value overrides it.
+ */
+export function sharedStoreEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = { DATA_DIR: path.join(dir, 'data'), CERTS_DIR: path.join(dir, 'certs') };
+  const uri = process.env.MONGODB_URI;
+  if (uri) {
+    const url = new URL(uri);
+    url.pathname = `/gatehouse_scale_${randomUUID().slice(0, 8)}`;
+    env.MONGODB_URI = url.toString();
+  }
+  return env;
+}
+
+/** "one SQLite file" or "one MongoDB", for test names. */
+export const sharedStoreName = process.env.MONGODB_URI ? 'one MongoDB' : 'one SQLite file';
 
 /** Starts `node bin/server.js` on PORT=0 and waits for "Gatehouse is serving at <url>". */
 export function startProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<GatehouseProcess> {

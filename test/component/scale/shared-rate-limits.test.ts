@@ -6,16 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { call } from '../../support/http';
-import { runCli, startProcess, type GatehouseProcess } from './processes';
+import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
-describe('Rate limits shared by two processes over one SQLite file', () => {
+describe(`Rate limits shared by two processes over ${sharedStoreName}`, () => {
   let dir: string;
   let a: GatehouseProcess;
   let b: GatehouseProcess;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-limits-'));
-    const env = { DATA_DIR: path.join(dir, 'data'), CERTS_DIR: path.join(dir, 'certs'), PUBLIC_URL: 'http://gatehouse.test', LOGIN_RATE_LIMIT: '4' };
+    env = { ...sharedStoreEnv(dir), PUBLIC_URL: 'http://gatehouse.test', LOGIN_RATE_LIMIT: '4' };
     const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     a = await startProcess(env);
@@ -40,7 +41,7 @@ describe('Rate limits shared by two processes over one SQLite file', () => {
   });
 
   test('When the attempts for one account race on both processes at once, then exactly LOGIN_RATE_LIMIT of them are checked', async () => {
-    await runCli(['team', 'create', '--name', 'Globex', '--owner-email', 'hank@globex.test', '--password-stdin', '--json'], { DATA_DIR: path.join(dir, 'data') }, 'hank-password-1\n');
+    await runCli(['team', 'create', '--name', 'Globex', '--owner-email', 'hank@globex.test', '--password-stdin', '--json'], env, 'hank-password-1\n');
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => call([a, b][i % 2]!.url, 'POST', '/login?persist=false', { json: { email: 'hank@globex.test', password: `wrong-${i}` } })));
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 403)).toHaveLength(4);

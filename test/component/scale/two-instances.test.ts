@@ -9,7 +9,7 @@ import path from 'node:path';
 import { toPem } from '../../../src/saml/certificates';
 import { call } from '../../support/http';
 import { parseFormPostHtml, TestIdp } from '../../support/test-idp';
-import { runCli, startProcess, type GatehouseProcess } from './processes';
+import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
 const PUBLIC_URL = 'http://gatehouse.test';
 
@@ -31,7 +31,7 @@ async function postAcs(base: string, teamId: string, fields: Record<string, stri
   };
 }
 
-describe('Two Gatehouse processes on one SQLite DATA_DIR', () => {
+describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
   let dir: string;
   let a: GatehouseProcess;
   let b: GatehouseProcess;
@@ -39,10 +39,11 @@ describe('Two Gatehouse processes on one SQLite DATA_DIR', () => {
   let adminToken: string;
   let idp: TestIdp;
   let idpId: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-two-'));
-    const env = { DATA_DIR: path.join(dir, 'data'), CERTS_DIR: path.join(dir, 'certs'), PUBLIC_URL };
+    env = { ...sharedStoreEnv(dir), PUBLIC_URL };
     const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
@@ -119,7 +120,7 @@ describe('Two Gatehouse processes on one SQLite DATA_DIR', () => {
     expect(replies.filter((r) => !r.session).every((r) => r.label === 'replayed' || r.label === 'request-reused')).toBe(true);
   });
   test('When SCIM creates users on both processes at once with colliding userNames, then exactly one create per userName wins and the rest get 409', async () => {
-    const token = await runCli(['token', 'create', '--team', teamId, '--description', 'scale test', '--json'], { DATA_DIR: path.join(dir, 'data') });
+    const token = await runCli(['token', 'create', '--team', teamId, '--description', 'scale test', '--json'], env);
     expect(token.code).toBe(0);
     const scimToken = JSON.parse(token.stdout).token as string;
     const names = ['ada.l', 'grace.h', 'alan.t'];
