@@ -1,4 +1,5 @@
 /** The MongoDB side of `gatehouse migrate`: upserts by _id through the adapter's own models. */
+import { foldCase } from '../case-fold';
 import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
 import type { MongoStore } from '../mongo/index';
 import { mutableUserFields } from '../mongo/user-docs';
@@ -20,7 +21,7 @@ const toDoc: { [K in TransferKind]: (record: TransferRecords[K]) => Doc } = {
   },
   groups: (g: GroupRecord) => {
     const { id, ...rest } = g;
-    return { _id: id, ...rest, displayNameLower: g.displayName.toLowerCase() };
+    return { _id: id, ...rest, displayNameLower: foldCase(g.displayName) };
   },
   // _id = groupId/userId, as the adapter writes it.
   memberships: (m: MembershipRecord) => ({ _id: `${m.groupId}/${m.userId}`, groupId: m.groupId, userId: m.userId, teamId: m.teamId, joinedAt: MIGRATED_JOINED_AT, position: m.position }),

@@ -1,6 +1,7 @@
 /** The embedded store's side of `gatehouse migrate`: a snapshot reader and an upserting writer. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { foldCase } from '../case-fold';
 import { emailRecords } from '../user-attributes';
 import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
 import { openDatabase, type Db } from '../sqlite/database';
@@ -52,7 +53,7 @@ const users: Codec<User> = {
     team_id: u.teamId,
     handle: u.handle,
     email: u.email,
-    email_lower: u.email === null ? null : u.email.toLowerCase(),
+    email_lower: u.email === null ? null : foldCase(u.email),
     display_name: u.displayName,
     role: u.role,
     status: u.status,
@@ -287,7 +288,7 @@ export class SqliteTransferTarget implements TransferTarget {
           // The searchable copy of scim.emails that the SQLite adapter keeps beside each user.
           const user = record as User;
           clearEmails.run(user.id);
-          for (const e of emailRecords(user.scim)) insertEmail.run(user.id, user.teamId, e.position, e.value, e.value?.toLowerCase() ?? null, e.type, e.primary ? 1 : 0, e.display);
+          for (const e of emailRecords(user.scim)) insertEmail.run(user.id, user.teamId, e.position, e.value, e.value === null ? null : foldCase(e.value), e.type, e.primary ? 1 : 0, e.display);
         }
       }
     })();
