@@ -61,7 +61,7 @@ describe('Operations and IdP guides', () => {
 
   test('When OPERATIONS.md is read, then it covers proxies, certificates, backups, the move to MongoDB, limits, metrics and shutdown', () => {
     const ops = read('docs/OPERATIONS.md');
-    for (const needle of ['TRUST_PROXY', 'X-Forwarded-Proto', 'sp-key.pem', 'gatehouse backup', 'gatehouse migrate', 'retryWrites=true', 'w=majority', 'per instance', '/metrics', 'SIGTERM', 'docker compose --profile scale']) {
+    for (const needle of ['TRUST_PROXY', 'X-Forwarded-Proto', 'sp-key.pem', 'gatehouse backup', 'gatehouse migrate', 'retryWrites=true', 'w=majority', 'RATE_LIMIT_STORE', 'Running N instances', 'npm run test:mongo', 'directConnection=true', '/metrics', 'SIGTERM', 'docker compose --profile scale']) {
       expect({ needle, found: ops.includes(needle) }).toEqual({ needle, found: true });
     }
   });
