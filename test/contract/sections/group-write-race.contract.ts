@@ -63,6 +63,22 @@ export function groupWriteRaceContract(store: GetStore): void {
     expect((await store().groups.get(team.id, group.id))!.version).toBe(5);
   });
 
+  test('When two PUTs without If-Match read the same version, then both apply in turn (the last one wins, nothing is lost or half-applied)', async () => {
+    const group = await newGroup();
+    const service = new GroupService(withGroups(store(), readersMeet(2)), noAudit);
+    const put = (name: string, members: User[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: members.map((u) => ({ value: u.id })) });
+    const results = await Promise.allSettled([
+      service.replace(team.id, group.id, put(`${group.displayName} A`, users.slice(0, 2)), undefined, actor),
+      service.replace(team.id, group.id, put(`${group.displayName} B`, users.slice(2, 4)), undefined, actor),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    const stored = (await store().groups.get(team.id, group.id))!;
+    expect(stored.version).toBe(3);
+    // Whichever PUT went last is the whole group: its name with its members.
+    const last = stored.displayName.endsWith(' A') ? users.slice(0, 2) : users.slice(2, 4);
+    expect(await memberIds(group.id)).toEqual(last.map((u) => u.id).sort());
+  });
+
   test('When two member adds with If-Match read the same version, then one lands and the other is a 412, not retried', async () => {
     const group = await newGroup();
     const service = new GroupService(withGroups(store(), readersMeet(2)), noAudit);
