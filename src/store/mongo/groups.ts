@@ -24,9 +24,6 @@ import { duplicateKeyFields, isDuplicateKey } from './errors';
 import { groupFilterStages, groupSort } from './group-list-pipeline';
 import type { Models } from './models';
 
-type Query = Record<string, unknown>;
-
-
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
 
 function docToGroup(doc: GroupDoc): Group {
