@@ -146,7 +146,8 @@ export class GroupService {
       try {
         result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version);
       } catch (e) {
-        if (!(e instanceof VersionConflictError) || ifMatch !== undefined || attempt >= GROUP_WRITE_ATTEMPTS) throw storeErrorToScim(e);
+        if (!(e instanceof VersionConflictError) || ifMatch !== undefined) throw storeErrorToScim(e);
+        if (attempt >= GROUP_WRITE_ATTEMPTS) throw new ScimError(412, `the group kept changing under this request (${attempt} tries); read it again and retry`);
         await backOff(attempt);
         continue;
       }
