@@ -14,7 +14,8 @@ import { operatorActor } from '../src/accounts/audit';
 import { loadConfig } from '../src/config';
 import { newRequestId } from '../src/saml/authn-request';
 import { toPem } from '../src/saml/certificates';
-import { loadOrCreateSpKeys } from '../src/saml/sp-keys';
+import { ensureSpKeys } from '../src/saml/sp-key-setup';
+import { keyWrapFromConfig } from '../src/secrets/key-wrap';
 import { spAcsUrl, spEntityId } from '../src/saml/sp-urls';
 import { createServices } from '../src/services';
 import { openStore } from '../src/store/open';
@@ -44,8 +45,8 @@ export async function benchSamlAcs(options: { responses?: number; rounds?: numbe
   const config = loadConfig({ DATA_DIR: dir, CERTS_DIR: path.join(dir, 'certs'), PUBLIC_URL: 'https://gatehouse.bench', LOG_LEVEL: 'silent' });
   const store = await openStore({ dataDir: config.dataDir });
   try {
-    const spKeys = await loadOrCreateSpKeys(config.certsDir, { bits: 2048 });
-    const services = createServices(config, store, pino({ level: 'silent' }), { spKeys });
+    await ensureSpKeys(store, keyWrapFromConfig(config), config.certsDir, { bits: 2048 });
+    const services = createServices(config, store, pino({ level: 'silent' }));
     const { team } = await services.accounts.createTeam({ name: 'Bench', ownerEmail: 'owner@bench.test', password: 'bench password 1', actor: operatorActor });
     const idp = TestIdp.create({ entityId: 'https://idp.bench.test/metadata' });
     const created = await services.idps.create(team.id, { kind: 'xml', xml: idp.metadataXml({ ssoUrl: 'https://idp.bench.test/sso' }) }, {}, operatorActor);

@@ -56,7 +56,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
-  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits }));
+  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { KeyWrapError, parseKek } from './secrets/key-wrap';
 
 /** Turns a comma-separated env value into a trimmed, non-empty list. */
 const list = z
@@ -42,6 +43,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().min(1).default(12),
   GATEHOUSE_DEMO: bool(false),
+  KEY_ENCRYPTION_KEY: z.string().optional(),
+  KEY_ENCRYPTION_KEY_PREVIOUS: list,
 });
 
 export interface Config {
@@ -74,6 +77,10 @@ export interface Config {
   sessionTtlHours: number;
   /** `npm run demo`: serves the mock IdP under /demo-idp/ and marks every page as a demo. */
   demo: boolean;
+  /** Wraps the SP private keys and instance secrets in the store (AES-256-GCM); unset: stored plain, with a warning. */
+  keyEncryptionKey?: string;
+  /** Older KEKs that still open values while they are re-wrapped under keyEncryptionKey. */
+  keyEncryptionKeyPrevious: string[];
   accessTokenTtlSeconds: number;
   maxScimTokensPerTeam: number;
 }
@@ -88,6 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  try {
+    if (e.KEY_ENCRYPTION_KEY) parseKek(e.KEY_ENCRYPTION_KEY);
+    for (const k of e.KEY_ENCRYPTION_KEY_PREVIOUS) parseKek(k, 'KEY_ENCRYPTION_KEY_PREVIOUS');
+  } catch (err) {
+    if (err instanceof KeyWrapError) throw new ConfigError(`Invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   if (e.GATEHOUSE_DEMO) refuseProductionInDemo(publicUrl, e.MONGODB_URI);
   return {
@@ -116,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN || undefined,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     demo: e.GATEHOUSE_DEMO,
+    keyEncryptionKey: e.KEY_ENCRYPTION_KEY || undefined,
+    keyEncryptionKeyPrevious: e.KEY_ENCRYPTION_KEY_PREVIOUS,
     accessTokenTtlSeconds: 900,
     maxScimTokensPerTeam: 8,
   };

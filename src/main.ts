@@ -2,10 +2,14 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './http/logger';
-import { loadOrCreateSpKeys } from './saml/sp-keys';
+import { ensureSpKeys, resealSpKeys } from './saml/sp-key-setup';
+import { ensureCsrfSecret, resealInstanceSecrets } from './secrets/instance-secrets';
+import { keyWrapFromConfig } from './secrets/key-wrap';
 import { createServices, type Services } from './services';
 import { loadOrCreateMockIdpKeys } from './demo/mock-idp-keys';
 import { openStore } from './store/open';
+import type { Store } from './store/port';
+import type { Logger } from 'pino';
 
 /** How long in-flight requests get after SIGTERM before their connections are closed. */
 export const SHUTDOWN_GRACE_MS = 8_000;
@@ -17,14 +21,36 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Composition root: config → store → services → app → listen. */
+/**
+ * SP key pairs and the CSRF key live in the store, shared by every instance: the first instance to
+ * start creates them (or imports CERTS_DIR's from an older installation), the others read them.
+ */
+async function prepareKeys(config: Config, store: Store, logger: Logger): Promise<string> {
+  const wrap = keyWrapFromConfig(config);
+  if (!wrap.enabled) {
+    logger.warn('KEY_ENCRYPTION_KEY is not set: the SP private keys and the CSRF key are stored unencrypted in the store; set it to 32 random bytes (openssl rand -base64 32), see docs/CONFIGURATION.md');
+  }
+  const setup = await ensureSpKeys(store, wrap, config.certsDir);
+  if (setup.outcome === 'imported') logger.info({ certsDir: config.certsDir, fingerprint: setup.signingFingerprint }, `imported the SAML SP key pair from ${config.certsDir} into the store`);
+  if (setup.outcome === 'generated') logger.info({ fingerprint: setup.signingFingerprint }, 'generated the SAML SP signing and encryption key pairs (stored in the store)');
+  const csrfSecret = await ensureCsrfSecret(store, wrap, config.certsDir);
+  const resealed = (await resealSpKeys(store, wrap)) + (await resealInstanceSecrets(store, wrap));
+  if (resealed > 0) logger.info({ kek: wrap.currentKekId, count: resealed }, 'wrapped stored keys and secrets with KEY_ENCRYPTION_KEY');
+  return csrfSecret;
+}
+
+/** Composition root: config → store → keys → services → app → listen. */
 export async function startGatehouse(config: Config, logger = createLogger(config.logLevel)): Promise<Running> {
-  // SAML SP key and certificate: loaded (generated on first start) once, before anything listens.
-  const spKeys = await loadOrCreateSpKeys(config.certsDir);
-  if (spKeys.created) logger.info({ certsDir: config.certsDir, fingerprint: spKeys.fingerprintSha256 }, 'generated the SAML SP key and certificate');
-  for (const warning of spKeys.warnings) logger.warn({ certsDir: config.certsDir }, warning);
   const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, durability: config.sqliteSynchronous });
-  const services = createServices(config, store, logger, { spKeys });
+  let csrfSecret: string;
+  try {
+    csrfSecret = await prepareKeys(config, store, logger);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const services = createServices(config, store, logger, { csrfSecret });
+  await services.spKeyring.current(); // fail now, not at the first sign-in, if a key does not open
   // Demo mode only: the mock IdP's key lives in the demo data folder beside the store.
   const demoIdpKeys = config.demo ? await loadOrCreateMockIdpKeys(config.dataDir) : null;
   const app = createApp(services, { demoIdpKeys });

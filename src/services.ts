@@ -11,7 +11,8 @@ import { isUuid } from './saml/uuid';
 import { MetadataRefresher } from './saml/metadata-refresh';
 import { RedirectPolicy } from './saml/redirect-targets';
 import { SamlScheduler } from './saml/saml-scheduler';
-import type { KeyAndCertificate } from './saml/sp-keys';
+import { SpKeyring } from './saml/sp-keyring';
+import { keyWrapFromConfig, type KeyWrap } from './secrets/key-wrap';
 import { SsoService } from './saml/sso-service';
 import { TeamSettingsService } from './accounts/team-settings';
 import { GroupService } from './scim/group-service';
@@ -41,11 +42,17 @@ export interface Services {
   teamSettings: TeamSettingsService;
   /** Login and minting limits; counted in the store unless RATE_LIMIT_STORE=memory. */
   rateLimits: RateLimits;
+  /** Wraps private keys and secrets kept in the store (KEY_ENCRYPTION_KEY). */
+  keyWrap: KeyWrap;
+  /** The SP key pairs from the store, re-read every few seconds (rollover without restart). */
+  spKeyring: SpKeyring;
+  /** The CSRF HMAC key from the store; the server loads it at start (the CLI does not need it). */
+  csrfSecret: string | null;
 }
 
 export interface ServiceOptions {
-  /** The SAML SP key and certificate; the server loads them once at start (the CLI does not need them). */
-  spKeys?: KeyAndCertificate;
+  /** The CSRF HMAC key, loaded from the store by the server at start. */
+  csrfSecret?: string;
 }
 
 export function createServices(config: Config, store: Store, logger: Logger, options: ServiceOptions = {}): Services {
@@ -57,7 +64,9 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const invitations = new InvitationService(store, config, mailer, audit, logger);
   const scimUsers = new ScimUserService(store, config, invitations);
   const idps = new IdentityProviderService(store, config, audit);
-  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), options.spKeys ?? null, logger);
+  const keyWrap = keyWrapFromConfig(config);
+  const spKeyring = new SpKeyring(store, keyWrap);
+  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), spKeyring, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
   const groups = new GroupService(store, audit);
@@ -65,5 +74,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, csrfSecret: options.csrfSecret ?? null };
 }

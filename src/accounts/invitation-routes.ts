@@ -19,6 +19,8 @@ export interface InvitationRouteDeps {
   accounts: AccountService;
   invitations: InvitationService;
   rateLimits: RateLimits;
+  /** The CSRF key from the store (the same one the other pages use). */
+  csrfSecret: string | null;
 }
 
 /**
@@ -34,8 +36,8 @@ export interface InvitationRouteDeps {
 export function invitationRoutes(deps: InvitationRouteDeps): Router {
   const { invitations, config, rateLimits } = deps;
   const router = Router();
-  // Same key file and cookie as the other pages, so the tokens are interchangeable.
-  const csrf = createCsrf(config);
+  // Same key and cookie as the other pages, so the tokens are interchangeable.
+  const csrf = createCsrf(config, deps.csrfSecret);
   const pages = new Pages(config, csrf, () => []);
   const acceptLimiter = createAcceptLimiter(rateLimits, (req, res) => renderProblem(pages, req, res, new AppError(429, 'too-many-requests', 'Too many attempts from your network. Wait a minute and try again.')));
   const resendPerUserLimiter = createResendPerUserLimiter(rateLimits);

@@ -1,6 +1,6 @@
 /** The SAML core: pure functions the HTTP layer composes (no routes, no store). */
-export { loadOrCreateSpKeys, createSelfSignedCertificate, SP_KEY_FILE, SP_CERT_FILE } from './sp-keys';
-export type { KeyAndCertificate, LoadedSpKeys, CertificateOptions } from './sp-keys';
+export { readSpKeyFiles, createSelfSignedCertificate, SP_KEY_FILE, SP_CERT_FILE } from './sp-keys';
+export type { KeyAndCertificate, CertificateOptions } from './sp-keys';
 export { parseIdpMetadata, SamlMetadataError, MAX_METADATA_BYTES, BINDING_POST, BINDING_REDIRECT } from './idp-metadata';
 export type { IdpMetadata, SamlMetadataErrorLabel, ParseMetadataOptions } from './idp-metadata';
 export { buildSpMetadata } from './sp-metadata';

@@ -14,7 +14,7 @@ import { withLabel, type RedirectPolicy } from './redirect-targets';
 import { claimedIssuer } from './response-issuer';
 import type { SamlAssertion } from './signed-assertion';
 import { buildSpMetadata } from './sp-metadata';
-import type { KeyAndCertificate } from './sp-keys';
+import type { SpKeyring } from './sp-keyring';
 import { spAcsUrl, spEntityId } from './sp-urls';
 import { refuse, SsoRefusal } from './sso-refusal';
 import { isUuid } from './uuid';
@@ -56,14 +56,9 @@ export class SsoService {
     private readonly audit: Auditor,
     private readonly accounts: AccountService,
     readonly redirects: RedirectPolicy,
-    private readonly spKeys: KeyAndCertificate | null,
+    private readonly spKeyring: SpKeyring,
     private readonly logger: Logger,
   ) {}
-
-  private keys(): KeyAndCertificate {
-    if (!this.spKeys) throw new Error('SP keys were not loaded (only the server loads them)');
-    return this.spKeys;
-  }
 
   private sp(teamId: string) {
     return { entityId: spEntityId(this.config.publicUrl, teamId), acsUrl: spAcsUrl(this.config.publicUrl, teamId) };
@@ -72,7 +67,8 @@ export class SsoService {
   async spMetadata(teamId: string): Promise<string | null> {
     const team = isUuid(teamId) ? await this.store.teams.get(teamId.toLowerCase()) : null;
     if (!team) return null;
-    return buildSpMetadata({ publicUrl: this.config.publicUrl, teamId: team.id, signingCerts: [this.keys().certPem] });
+    const keys = await this.spKeyring.current();
+    return buildSpMetadata({ publicUrl: this.config.publicUrl, teamId: team.id, signingCerts: keys.published.signing.map((k) => k.certPem) });
   }
 
   /** An IdP by id from any team (login codes and links carry only the IdP id). */
@@ -85,7 +81,7 @@ export class SsoService {
     idp: IdentityProvider,
     options: { successRedirect: string | null; errorRedirect: string | null; testRunId?: string | null; cspNonce?: string },
   ): Promise<AuthnRequestResult> {
-    const keys = this.keys();
+    const keys = (await this.spKeyring.current()).signing;
     const id = newRequestId();
     const createdAt = nowIso();
     await this.store.samlRequests.create({

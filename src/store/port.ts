@@ -499,6 +499,60 @@ export interface ProvisioningLogRepo {
   prune(teamId: string, keep: number): Promise<void>;
 }
 
+/** What an SP key pair is for: signing AuthnRequests, or receiving encrypted assertions. */
+export type SpKeyUse = 'signing' | 'encryption';
+/**
+ * Rollover: `active` signs and is published first; `staged` is published beside it (IdPs learn it
+ * before it is used); after activation the old one is `previous` (still published and decrypting)
+ * until it is retired. At most one key per (use, state).
+ */
+export type SpKeyState = 'active' | 'staged' | 'previous';
+
+export interface SpKey {
+  id: string;
+  use: SpKeyUse;
+  state: SpKeyState;
+  certPem: string;
+  /** The PKCS#8 private key, sealed by src/secrets/key-wrap.ts (AES-256-GCM under KEY_ENCRYPTION_KEY, or marked plain). */
+  sealedPrivateKey: string;
+  createdAt: Timestamp;
+  activatedAt: Timestamp | null;
+}
+
+export interface SpKeyRepo {
+  /** Every key, in no particular order. */
+  list(): Promise<SpKey[]>;
+  /**
+   * First start, race-safe: inserts `keys` (state 'active') in one transaction unless an active key
+   * already exists; either way returns the active keys now stored (ours, or the first starter's).
+   */
+  createActiveIfAbsent(keys: readonly SpKey[]): Promise<SpKey[]>;
+  /** Inserts the next pair (state 'staged'), only while there is neither a staged nor a previous pair. */
+  stage(keys: readonly SpKey[]): Promise<'staged' | 'already-staged' | 'previous-not-retired'>;
+  /** In one transaction: active → previous, staged → active (activatedAt = now). */
+  activate(now: Timestamp): Promise<'activated' | 'nothing-staged' | 'previous-not-retired'>;
+  /** Deletes the previous pair. */
+  retire(): Promise<'retired' | 'nothing-to-retire'>;
+  /** Replaces the sealed private key only if it still is `expected` (re-wrapping under a new KEK). */
+  reseal(id: string, expected: string, sealedPrivateKey: string): Promise<boolean>;
+}
+
+/** An instance-wide secret (the CSRF HMAC key…): shared by every instance on the store. */
+export interface InstanceSecret {
+  name: string;
+  /** Sealed like SpKey.sealedPrivateKey. */
+  sealedValue: string;
+  createdAt: Timestamp;
+}
+
+export interface InstanceSecretRepo {
+  /** Inserts unless a secret of that name exists; returns the stored one (ours, or the first writer's). */
+  getOrCreate(secret: InstanceSecret): Promise<InstanceSecret>;
+  list(): Promise<InstanceSecret[]>;
+  /** Replaces the sealed value only if it still is `expected`. */
+  reseal(name: string, expected: string, sealedValue: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   teams: TeamRepo;
@@ -514,6 +568,8 @@ export interface Store {
   samlTestRuns: SamlTestRunRepo;
   groups: GroupRepo;
   invitations: InvitationRepo;
+  spKeys: SpKeyRepo;
+  secrets: InstanceSecretRepo;
   /** Resolves when the store answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config';
@@ -10,7 +7,6 @@ import { SESSION_COOKIE } from './session';
 
 /** The hidden form field every page form carries. */
 export const CSRF_FIELD = '_csrf';
-export const CSRF_KEY_FILE = 'csrf-secret.key';
 
 export interface Csrf {
   /** The token for this request's forms (sets or reuses the CSRF cookie). */
@@ -21,13 +17,15 @@ export interface Csrf {
 
 /**
  * Double-submit CSRF tokens (csrf-csrf): an HMAC of the browser session, kept in an HttpOnly
- * cookie and repeated in a hidden field. The HMAC key is one file in CERTS_DIR, created on first
- * use, so every instance sharing the certificates volume accepts every other instance's forms.
+ * cookie and repeated in a hidden field. The HMAC key lives in the store (src/secrets/instance-secrets.ts),
+ * so every instance on one store accepts every other instance's forms.
  */
-export function createCsrf(config: Config): Csrf {
-  let key: string | null = null;
+export function createCsrf(config: Config, secret: string | null): Csrf {
   const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({
-    getSecret: () => (key ??= loadOrCreateKey(path.join(config.certsDir, CSRF_KEY_FILE))),
+    getSecret: () => {
+      if (!secret) throw new Error('the CSRF key was not loaded (only the server loads it)');
+      return secret;
+    },
     // Bound to the session cookie once signed in; before that (sign-in forms) to the browser alone.
     getSessionIdentifier: (req) => {
       const session = req.cookies?.[SESSION_COOKIE];
@@ -49,28 +47,4 @@ export function createCsrf(config: Config): Csrf {
       });
     },
   };
-}
-
-function loadOrCreateKey(file: string): string {
-  try {
-    return checkKey(readFileSync(file, 'utf8'), file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(path.dirname(file), { recursive: true });
-  const key = randomBytes(32).toString('base64url');
-  try {
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch (err) {
-    // Another instance created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return checkKey(readFileSync(file, 'utf8'), file);
-    throw err;
-  }
-}
-
-function checkKey(text: string, file: string): string {
-  const key = text.trim();
-  if (key.length < 32) throw new Error(`${file} must hold at least 32 characters of random key material; delete it to have a new one created.`);
-  return key;
 }

@@ -41,7 +41,7 @@ const MULTIPART_LIMIT = MAX_METADATA_BYTES + 64 * 1024;
 /** The server-rendered pages. No I/O until a request comes (the CSRF key file is read on first use). */
 export function createWeb(services: Services, options: WebOptions = {}): Web {
   const sections = [...BUILT_IN_ADMIN_SECTIONS, ...(options.adminSections ?? [])];
-  const csrf = createCsrf(services.config);
+  const csrf = createCsrf(services.config, services.csrfSecret);
   const pages = new Pages(services.config, csrf, () => sections.map((s) => s.nav));
   const ctx: WebContext = { services, pages, csrf };
 

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/port';
 import { groupWriteRaceContract } from './sections/group-write-race.contract';
 import { groupsContract } from './sections/groups.contract';
 import { invitationsContract } from './sections/invitations.contract';
+import { instanceSecretsContract, spKeysContract } from './sections/keys.contract';
 import { auditLogContract, provisioningLogContract } from './sections/logs.contract';
 import { identityProvidersContract, replayCacheContract, samlRequestsContract, samlTestRunsContract } from './sections/saml.contract';
 import { sessionsContract } from './sections/sessions.contract';
@@ -55,5 +56,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('groups and memberships', () => groupsContract(getStore));
     describe('group writes that lose a version race', () => groupWriteRaceContract(getStore));
     describe('invitations', () => invitationsContract(getStore));
+    describe('SP keys', () => spKeysContract(getStore));
+    describe('instance secrets', () => instanceSecretsContract(getStore));
   });
 }

@@ -1,9 +1,9 @@
 /** The MongoDB side of `gatehouse migrate`: upserts by _id through the adapter's own models. */
 import { foldCase } from '../case-fold';
-import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
+import type { AuditEntry, IdentityProvider, ScimToken, SpKey, Team, User } from '../port';
 import type { MongoStore } from '../mongo/index';
 import { mutableUserFields } from '../mongo/user-docs';
-import type { GroupRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferTarget } from './records';
+import type { GroupRecord, InstanceSecretRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferTarget } from './records';
 
 /** Members copied from another store sort before any joined later, in their original order. */
 const MIGRATED_JOINED_AT = '1970-01-01T00:00:00.000Z';
@@ -33,6 +33,11 @@ const toDoc: { [K in TransferKind]: (record: TransferRecords[K]) => Doc } = {
     const { id, ...rest } = a;
     return { _id: id, ...rest };
   },
+  spKeys: (k: SpKey) => {
+    const { id, ...rest } = k;
+    return { _id: id, ...rest };
+  },
+  instanceSecrets: (s: InstanceSecretRecord) => ({ _id: s.name, sealedValue: s.sealedValue, createdAt: s.createdAt }),
 };
 
 export class MongoTransferTarget implements TransferTarget {
@@ -51,6 +56,8 @@ export class MongoTransferTarget implements TransferTarget {
     memberships: 'GroupMember',
     invitations: 'Invitation',
     audit: 'Audit',
+    spKeys: 'SpKey',
+    instanceSecrets: 'InstanceSecret',
   };
 
   supports(kind: TransferKind): boolean {

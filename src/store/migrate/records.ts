@@ -7,7 +7,7 @@
  * SAML requests, the replay cache and test runs (minutes-long by design), the provisioning log
  * (a recent-requests view that refills itself).
  */
-import type { AuditEntry, IdentityProvider, Invitation, ScimToken, Team, User } from '../port';
+import type { AuditEntry, IdentityProvider, InstanceSecret, Invitation, ScimToken, SpKey, Team, User } from '../port';
 
 /** A SCIM group (same fields as the port's Group). */
 export interface GroupRecord {
@@ -33,6 +33,9 @@ export interface MembershipRecord {
 /** An invitation exactly as the port has it (only the link's SHA-256 is stored). */
 export type InvitationRecord = Invitation;
 
+/** An instance secret keyed by its name (the CSRF key…), copied sealed as it is stored. */
+export type InstanceSecretRecord = InstanceSecret & { id: string };
+
 export interface TransferRecords {
   teams: Team;
   users: User;
@@ -42,11 +45,14 @@ export interface TransferRecords {
   memberships: MembershipRecord;
   invitations: InvitationRecord;
   audit: AuditEntry;
+  /** SP key pairs and instance secrets, sealed: the target needs the same KEY_ENCRYPTION_KEY. */
+  spKeys: SpKey;
+  instanceSecrets: InstanceSecretRecord;
 }
 
 export type TransferKind = keyof TransferRecords;
 
-export const TRANSFER_KINDS: readonly TransferKind[] = ['teams', 'users', 'scimTokens', 'identityProviders', 'groups', 'memberships', 'invitations', 'audit'];
+export const TRANSFER_KINDS: readonly TransferKind[] = ['teams', 'users', 'scimTokens', 'identityProviders', 'groups', 'memberships', 'invitations', 'audit', 'spKeys', 'instanceSecrets'];
 
 /** Every record has a stable primary key: upserts by it make a second run change nothing. */
 export function keyOf(record: { id: string }): string {

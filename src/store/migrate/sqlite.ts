@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { foldCase } from '../case-fold';
 import { emailRecords } from '../user-attributes';
-import type { AuditEntry, IdentityProvider, ScimToken, Team, User } from '../port';
+import type { AuditEntry, IdentityProvider, ScimToken, SpKey, Team, User } from '../port';
 import { openDatabase, type Db } from '../sqlite/database';
 import { applyMigrations } from '../sqlite/migrations';
-import type { GroupRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferSource, TransferTarget } from './records';
+import type { GroupRecord, InstanceSecretRecord, InvitationRecord, MembershipRecord, TransferKind, TransferRecords, TransferSource, TransferTarget } from './records';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => v as string;
@@ -193,7 +193,29 @@ const invitations: Codec<InvitationRecord> = {
   }),
 };
 
-const CODECS: { [K in TransferKind]: Codec<TransferRecords[K]> } = { teams, users, scimTokens, identityProviders, groups, memberships, invitations, audit };
+const spKeys: Codec<SpKey> = {
+  table: 'sp_keys',
+  fromRow: (r) => ({
+    id: str(r.id),
+    use: r.use as SpKey['use'],
+    state: r.state as SpKey['state'],
+    certPem: str(r.cert_pem),
+    sealedPrivateKey: str(r.sealed_private_key),
+    createdAt: str(r.created_at),
+    activatedAt: nstr(r.activated_at),
+  }),
+  toRow: (k) => ({ id: k.id, use: k.use, state: k.state, cert_pem: k.certPem, sealed_private_key: k.sealedPrivateKey, created_at: k.createdAt, activated_at: k.activatedAt }),
+};
+
+const instanceSecrets: Codec<InstanceSecretRecord> = {
+  table: 'instance_secrets',
+  fromRow: (r) => ({ id: str(r.name), name: str(r.name), sealedValue: str(r.sealed_value), createdAt: str(r.created_at) }),
+  toRow: (s) => ({ name: s.name, sealed_value: s.sealedValue, created_at: s.createdAt }),
+  order: { select: '*', column: 'name', cursor: (s) => s.name, param: (c) => c },
+  key: { columns: ['name'], split: (k) => [k] },
+};
+
+const CODECS: { [K in TransferKind]: Codec<TransferRecords[K]> } = { teams, users, scimTokens, identityProviders, groups, memberships, invitations, audit, spKeys, instanceSecrets };
 
 const keyColumns = (codec: Codec<never>) => codec.key?.columns ?? ['id'];
 const splitKey = (codec: Codec<never>, key: string) => (codec.key ? codec.key.split(key) : [key]);

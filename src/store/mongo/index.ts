@@ -4,6 +4,7 @@ import { MongoAuditRepo } from './audit';
 import { MongoIdentityProviderRepo } from './idps';
 import { MongoGroupRepo } from './groups';
 import { MongoInvitationRepo } from './invitations';
+import { MongoInstanceSecretRepo, MongoSpKeyRepo } from './keys';
 import { createModels, ensureIndexes, type Models } from './models';
 import { MongoProvisioningLogRepo } from './provisioning-log';
 import { MongoRateLimitRepo } from './rate-limits';
@@ -31,6 +32,8 @@ export class MongoStore implements Store {
   readonly samlTestRuns: MongoSamlTestRunRepo;
   readonly groups: MongoGroupRepo;
   readonly invitations: MongoInvitationRepo;
+  readonly spKeys: MongoSpKeyRepo;
+  readonly secrets: MongoInstanceSecretRepo;
 
   constructor(
     private readonly connection: Connection,
@@ -49,6 +52,8 @@ export class MongoStore implements Store {
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
     this.groups = new MongoGroupRepo(connection, models);
     this.invitations = new MongoInvitationRepo(connection, models);
+    this.spKeys = new MongoSpKeyRepo(connection, models);
+    this.secrets = new MongoInstanceSecretRepo(models);
   }
 
   async ping(): Promise<void> {

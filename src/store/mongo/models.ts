@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { createRateLimitModel } from './rate-limits';
+import { createKeyModels } from './keys-models';
 import { createSamlModels } from './saml-models';
 import type { AuditDoc, EmailDoc, GroupDoc, GroupMemberDoc, InvitationDoc, LockDoc, ProvisioningLogDoc, ScimTokenDoc, SessionDoc, TeamDoc, UserDoc } from './documents';
 
@@ -203,6 +204,7 @@ export function createModels(connection: Connection) {
     GroupMember: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema, 'group_members'),
     RateLimitWindow: createRateLimitModel(connection),
     ...createSamlModels(connection),
+    ...createKeyModels(connection),
   };
 }
 

@@ -5,6 +5,7 @@ import { GroupCommit } from './group-commit';
 import { openDatabase, type Db, type SqliteOptions } from './database';
 import { SqliteIdentityProviderRepo } from './idps';
 import { SqliteInvitationRepo } from './invitations';
+import { SqliteInstanceSecretRepo, SqliteSpKeyRepo } from './keys';
 import { applyMigrations } from './migrations';
 import { SqliteProvisioningLogRepo } from './provisioning-log';
 import { SqliteRateLimitRepo } from './rate-limits';
@@ -34,6 +35,8 @@ export class SqliteStore implements Store {
   readonly samlTestRuns: SqliteSamlTestRunRepo;
   readonly groups: SqliteGroupRepo;
   readonly invitations: SqliteInvitationRepo;
+  readonly spKeys: SqliteSpKeyRepo;
+  readonly secrets: SqliteInstanceSecretRepo;
   private readonly pingStatement;
   /** Group commit for the frequent writes (SCIM users and their audit entries). */
   private readonly writes: GroupCommit;
@@ -53,6 +56,8 @@ export class SqliteStore implements Store {
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
     this.groups = new SqliteGroupRepo(db);
     this.invitations = new SqliteInvitationRepo(db);
+    this.spKeys = new SqliteSpKeyRepo(db);
+    this.secrets = new SqliteInstanceSecretRepo(db);
     this.pingStatement = db.prepare('SELECT 1');
   }
 

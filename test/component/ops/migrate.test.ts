@@ -92,6 +92,9 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     expect(byKind.invitations.verified).toBe(byKind.invitations.source);
     expect(byKind.audit.source).toBeGreaterThan(3);
     expect(byKind.audit.verified).toBe(byKind.audit.source);
+    // The SP key pairs (signing + encryption) and the CSRF key travel too, still sealed.
+    expect(byKind.spKeys).toEqual({ kind: 'spKeys', source: 2, copied: 2, verified: 2, target: 2 });
+    expect(byKind.instanceSecrets).toEqual({ kind: 'instanceSecrets', source: 1, copied: 1, verified: 1, target: 1 });
   });
 
   test('When a server runs on the copy, then owners sign in with their passwords, the SCIM token hash still matches and the IdP keeps its id', async () => {
@@ -115,6 +118,9 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
       expect(groupOnCopy.body.meta.version).toBe(groupOnSource.body.meta.version);
       const milton = await copy.services.store.users.findByHandle('milton');
       expect(milton).toEqual(await source.services.store.users.findByHandle('milton'));
+      // Same keys in the copy: the SP metadata an IdP imported is unchanged, without any CERTS_DIR file.
+      const metadataPath = `/sso/metadata/${acme.teamId}`;
+      expect((await call(copy.url, 'GET', metadataPath)).text.replaceAll(copy.url, '')).toBe((await call(source.url, 'GET', metadataPath)).text.replaceAll(source.url, ''));
       const audit = await copy.services.store.audit.list({ teamId: acme.teamId, limit: 100 });
       expect(audit).toEqual(await source.services.store.audit.list({ teamId: acme.teamId, limit: 100 }));
     } finally {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
 import { addPerson, PageClient, visibleText } from './page-client';
@@ -59,10 +59,10 @@ describe('CSRF protection on every page form', () => {
     expect(cookie).toMatch(/; SameSite=Strict/);
   });
 
-  test('When the server starts without a key file, then it creates one in CERTS_DIR, private to its owner', async () => {
-    const file = `${server.dataDir}/certs/csrf-secret.key`;
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+  test('When the server starts, then the CSRF key is created in the store (shared by every instance), not as a file in CERTS_DIR', async () => {
+    expect(existsSync(`${server.dataDir}/certs/csrf-secret.key`)).toBe(false);
+    const stored = (await server.services.store.secrets.list()).find((s) => s.name === 'csrf-hmac-key');
+    expect(server.services.keyWrap.open(stored!.sealedValue, 'secret:csrf-hmac-key').length).toBeGreaterThanOrEqual(32);
   });
 
   test('When the JSON API is called, then it needs no CSRF token (bearer tokens are not sent by browsers on their own)', async () => {
