@@ -128,7 +128,7 @@ export function openApiDocument(): Json {
           tags: ['identity-providers'],
           summary: 'Connect an IdP from metadata (XML body, {"metadata"} or {"metadata_url"})',
           security: bearer,
-          parameters: [query('handle', 'short name, unique in the team'), query('replaces', 'id of the IdP this one replaces (rotation)'), query('allow_idp_initiated', 'accept unsolicited responses', { type: 'boolean' })],
+          parameters: [query('handle', 'short name, unique in the team'), query('replaces', 'id of the IdP this one replaces (rotation)'), query('allow_idp_initiated', 'accept unsolicited responses', { type: 'boolean' }), query('require_encrypted_assertions', 'refuse unencrypted assertions', { type: 'boolean' })],
           requestBody: idpBody,
           responses: { 201: json(ref('IdentityProvider'), 'Created'), 400: error('broken metadata, named (signing-certificate-missing, sso-service-missing, doctype-forbidden…)'), ...adminOnly, 409: error('idp-exists') },
         },

@@ -79,6 +79,7 @@ export const schemas: Record<string, Schema> = {
       metadata_url: { type: 'string', format: 'uri', description: 'https URL re-fetched every METADATA_REFRESH_HOURS' },
       handle: nullableStr,
       allow_idp_initiated: { type: 'boolean' },
+      require_encrypted_assertions: { type: 'boolean', description: 'refuse assertions that arrive unencrypted' },
     },
   },
   IdentityProvider: {
@@ -101,6 +102,7 @@ export const schemas: Record<string, Schema> = {
       replaces: nullableStr,
       replaced_by: nullableStr,
       allow_idp_initiated: { type: 'boolean' },
+      require_encrypted_assertions: { type: 'boolean', description: 'refuse assertions that arrive unencrypted' },
       created_at: time,
       updated_at: time,
       users: { type: 'integer' },

@@ -48,6 +48,8 @@ function readInput(req: Request, requireMetadata: boolean): { source: MetadataSo
   if (handle !== undefined) settings.handle = checkHandle(handle);
   const allow = flag(body.allow_idp_initiated !== undefined ? body.allow_idp_initiated : query.allow_idp_initiated, 'allow_idp_initiated');
   if (allow !== undefined) settings.allowIdpInitiated = allow;
+  const requireEncryption = flag(body.require_encrypted_assertions !== undefined ? body.require_encrypted_assertions : query.require_encrypted_assertions, 'require_encrypted_assertions');
+  if (requireEncryption !== undefined) settings.requireEncryptedAssertions = requireEncryption;
   return { source, settings };
 }
 
@@ -84,7 +86,7 @@ export function idpRoutes(deps: { accounts: AccountService; idps: IdentityProvid
   router.put('/:idp', ...bodies, async (req, res) => {
     const { source, settings } = readInput(req, false);
     if (!source && Object.keys(settings).length === 0)
-      throw badRequest('invalid-body', 'Send new metadata (XML body, {"metadata"} or {"metadata_url"}) and/or settings {"handle", "allow_idp_initiated"}.');
+      throw badRequest('invalid-body', 'Send new metadata (XML body, {"metadata"} or {"metadata_url"}) and/or settings {"handle", "allow_idp_initiated", "require_encrypted_assertions"}.');
     res.json(await idps.update(teamOf(res), String(req.params.idp), source, settings, actorOf(res)));
   });
 

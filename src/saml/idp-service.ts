@@ -13,6 +13,7 @@ import { isUuid } from './uuid';
 export interface IdpSettings {
   handle?: string | null;
   allowIdpInitiated?: boolean;
+  requireEncryptedAssertions?: boolean;
 }
 
 const HANDLE = /^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$/;
@@ -78,6 +79,7 @@ export class IdentityProviderService {
       replacesId: replaces?.id ?? null,
       replacedById: null,
       allowIdpInitiated: options.allowIdpInitiated ?? false,
+      requireEncryptedAssertions: options.requireEncryptedAssertions ?? false,
       metadataRefreshedAt: loaded.url ? now : null,
       metadataRefreshError: null,
       createdAt: now,
@@ -95,7 +97,7 @@ export class IdentityProviderService {
       action: 'idp.created',
       targetType: 'identity-provider',
       targetId: created.id,
-      details: { entityId: created.entityId, handle: created.handle, metadataUrl: created.metadataUrl, replaces: created.replacesId, allowIdpInitiated: created.allowIdpInitiated, certificates: created.signingCerts.length },
+      details: { entityId: created.entityId, handle: created.handle, metadataUrl: created.metadataUrl, replaces: created.replacesId, allowIdpInitiated: created.allowIdpInitiated, requireEncryptedAssertions: created.requireEncryptedAssertions, certificates: created.signingCerts.length },
     });
     return this.view(created, { users: 0, warnings: loaded.parsed.warnings });
   }
@@ -114,6 +116,7 @@ export class IdentityProviderService {
       ...(loaded ? { ...this.metadataFields(loaded), metadataRefreshedAt: loaded.url ? now : null, metadataRefreshError: null } : {}),
       ...(settings.handle !== undefined ? { handle: settings.handle } : {}),
       ...(settings.allowIdpInitiated !== undefined ? { allowIdpInitiated: settings.allowIdpInitiated } : {}),
+      ...(settings.requireEncryptedAssertions !== undefined ? { requireEncryptedAssertions: settings.requireEncryptedAssertions } : {}),
       updatedAt: now,
     };
     let saved: IdentityProvider | null;
@@ -133,6 +136,7 @@ export class IdentityProviderService {
         metadata: loaded ? { entityId: saved.entityId, metadataUrl: saved.metadataUrl, certificatesChanged: !sameCerts(current.signingCerts, saved.signingCerts) } : null,
         handle: saved.handle,
         allowIdpInitiated: saved.allowIdpInitiated,
+        requireEncryptedAssertions: saved.requireEncryptedAssertions,
       },
     });
     return this.view(saved, { users: await this.store.idps.countUsers(teamId, id), warnings: loaded?.parsed.warnings });

@@ -32,6 +32,7 @@ export function idpView(idp: IdentityProvider, publicUrl: string, extra: { users
     replaces: idp.replacesId,
     replaced_by: idp.replacedById,
     allow_idp_initiated: idp.allowIdpInitiated,
+    require_encrypted_assertions: idp.requireEncryptedAssertions,
     created_at: idp.createdAt,
     updated_at: idp.updatedAt,
     ...(extra.users !== undefined ? { users: extra.users } : {}),

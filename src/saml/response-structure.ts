@@ -1,4 +1,6 @@
 import { TextDecoder } from 'node:util';
+import { XMLSerializer } from '@xmldom/xmldom';
+import { decryptEncryptedAssertion, type DecryptInput, type EncryptionInfo } from './decrypt-assertion';
 import { CheckLog } from './response-checks';
 import { STATUS_SUCCESS, idpStatusLabel, sanitizeIdpText } from './idp-status';
 import { NS, XmlSafetyError, attr, childElements, descendantElements, firstChild, fullText, isA, parseXmlStrict } from './xml';
@@ -21,6 +23,8 @@ export interface ResponseEnvelope {
   assertion: Element;
   responseSigned: boolean;
   inResponseTo: string | undefined;
+  /** Set when the assertion arrived encrypted (it is decrypted in `doc` and `base64`). */
+  encryption: EncryptionInfo | null;
 }
 
 export interface StructureInput {
@@ -29,6 +33,10 @@ export interface StructureInput {
   acsUrl: string;
   maxBytes: number;
   allowSha1: boolean;
+  /** Our decryption keys and whether this connection requires encryption. */
+  decrypt: DecryptInput;
+  /** Told as soon as an assertion was decrypted (before the later checks may refuse). */
+  onDecrypted?: (info: EncryptionInfo) => void;
 }
 
 /** URLs compared after WHATWG normalisation (scheme/host case, default port); anything unparsable compares as-is. */
@@ -114,8 +122,9 @@ function hasSignatureChild(el: Element): boolean {
 }
 
 function findAssertion(doc: Document, response: Element, log: CheckLog): Element {
+  // What is left after decryption: an EncryptedAssertion inside the decrypted one is smuggled.
   if (descendantElements(doc, NS.assertion, 'EncryptedAssertion').length > 0) {
-    log.fail('assertion-count', 'encrypted-assertion-unsupported', 'the assertion is encrypted; Gatehouse publishes no encryption key, so turn off assertion encryption for this application in the IdP');
+    log.fail('assertion-count', 'signature-wrapped', 'an EncryptedAssertion sits inside the assertion (signature wrapping)');
   }
   const all = descendantElements(doc, NS.assertion, 'Assertion');
   const direct = childElements(response, NS.assertion, 'Assertion');
@@ -206,11 +215,18 @@ export function inspectResponse(input: StructureInput, log: CheckLog): ResponseE
   log.pass('response', 'SAML 2.0 Response');
   checkStatus(response, log);
   checkEnvelope(response, input, log);
+  const encryption = decryptEncryptedAssertion(doc, response, input.decrypt, log);
+  if (encryption) input.onDecrypted?.(encryption);
   const assertion = findAssertion(doc, response, log);
   checkSignatureStructure(doc, response, assertion, log);
   const responseSigned = checkSignaturePresence(response, assertion, log);
   checkAlgorithms(doc, input.allowSha1, log);
-  return { base64, xml, doc, response, assertion, responseSigned, inResponseTo: attr(response, 'InResponseTo') };
+  if (!encryption) return { base64, xml, doc, response, assertion, responseSigned, inResponseTo: attr(response, 'InResponseTo'), encryption };
+  // A Response signature covers the encrypted form, which is gone; the assertion's own signature is
+  // what counts (as for a plain response: node-saml ignores a Response signature that does not verify).
+  for (const sig of childElements(response, NS.dsig, 'Signature')) response.removeChild(sig);
+  const decryptedXml = new XMLSerializer().serializeToString(doc);
+  return { base64: Buffer.from(decryptedXml, 'utf8').toString('base64'), xml: decryptedXml, doc, response, assertion, responseSigned, inResponseTo: attr(response, 'InResponseTo'), encryption };
 }
 
 /** Certificates carried in the message's own KeyInfo: never trusted, only used to explain a failure. */

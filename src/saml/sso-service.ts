@@ -14,7 +14,7 @@ import { withLabel, type RedirectPolicy } from './redirect-targets';
 import { claimedIssuer } from './response-issuer';
 import type { SamlAssertion } from './signed-assertion';
 import { buildSpMetadata } from './sp-metadata';
-import type { SpKeyring } from './sp-keyring';
+import type { SpKeyring, SpKeySet } from './sp-keyring';
 import { spAcsUrl, spEntityId } from './sp-urls';
 import { refuse, SsoRefusal } from './sso-refusal';
 import { isUuid } from './uuid';
@@ -68,7 +68,7 @@ export class SsoService {
     const team = isUuid(teamId) ? await this.store.teams.get(teamId.toLowerCase()) : null;
     if (!team) return null;
     const keys = await this.spKeyring.current();
-    return buildSpMetadata({ publicUrl: this.config.publicUrl, teamId: team.id, signingCerts: keys.published.signing.map((k) => k.certPem) });
+    return buildSpMetadata({ publicUrl: this.config.publicUrl, teamId: team.id, signingCerts: keys.published.signing.map((k) => k.certPem), encryptionCerts: keys.published.encryption.map((k) => k.certPem) });
   }
 
   /** An IdP by id from any team (login codes and links carry only the IdP id). */
@@ -152,13 +152,19 @@ export class SsoService {
       trail.checks.push({ name: 'idp', passed: true, reason: `response is verified against identity provider ${idp.id} (${idp.entityId})` });
 
       trail.stage = 'validate';
-      const result = await validateSamlResponse({
-        samlResponse,
-        idp: { entityId: idp.entityId, signingCerts: idp.signingCerts },
-        sp: this.sp(team.id),
-        clockSkewSeconds: this.config.samlClockSkewSeconds,
-        now,
-      });
+      const validate = async (keys: SpKeySet) =>
+        validateSamlResponse({
+          samlResponse,
+          idp: { entityId: idp.entityId, signingCerts: idp.signingCerts },
+          sp: this.sp(team.id),
+          clockSkewSeconds: this.config.samlClockSkewSeconds,
+          now,
+          decryptionKeys: keys.decryption,
+          requireEncryption: idp.requireEncryptedAssertions,
+        });
+      let result = await validate(await this.spKeyring.current());
+      // Encrypted to a key staged moments ago on another instance: look at the store once more.
+      if (!result.ok && result.label === 'encryption-key-unknown') result = await validate(await this.spKeyring.refresh());
       trail.checks.push(...result.checks.map(reportCheck));
       if (!result.ok) throw new SsoRefusal(result.label, result.message);
       const assertion = result.assertion;

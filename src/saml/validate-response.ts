@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { certificateBody, parseCertificateCached, toPem } from './certificates';
+import { UNDECRYPTABLE_REASON, type DecryptionKey, type EncryptionInfo } from './decrypt-assertion';
 import { CONDITION_LABELS, labelForNodeSamlError, verifyWithNodeSaml } from './node-saml-verify';
 import { CheckLog, SamlRefusal, type CheckResult, type SamlRefusalLabel } from './response-checks';
 import { embeddedCertificates, inspectResponse, type ResponseEnvelope } from './response-structure';
@@ -25,11 +26,30 @@ export interface ValidateSamlResponseInput {
   /** SHA-1 signatures/digests are refused unless the IdP connection explicitly allows them. */
   allowSha1?: boolean;
   maxBytes?: number;
+  /** The SP's encryption keys (every one we hold during a rollover). */
+  decryptionKeys?: readonly DecryptionKey[];
+  /** Refuse an unencrypted assertion (the IdP connection's require_encrypted_assertions). */
+  requireEncryption?: boolean;
 }
 
 export type ValidateSamlResponseResult =
-  | { ok: true; assertion: SamlAssertion; signingCertFingerprint: string | null; checks: CheckResult[] }
+  | { ok: true; assertion: SamlAssertion; signingCertFingerprint: string | null; encryption: EncryptionInfo | null; checks: CheckResult[] }
   | { ok: false; label: SamlRefusalLabel; message: string; checks: CheckResult[] };
+
+type Refused = Extract<ValidateSamlResponseResult, { ok: false }>;
+
+/**
+ * CBC has no integrity: an attacker who alters a victim's ciphertext learns from any difference in
+ * our answer (a padding error vs. a parse error vs. a bad signature) something about the plaintext.
+ * So until the IdP's signature over the decrypted assertion has verified, every refusal of a
+ * CBC-encrypted assertion is the one "could not decrypt" refusal, report line included.
+ */
+function uniformWhileUnauthenticated(refused: Refused, encryption: EncryptionInfo | null): Refused {
+  if (!encryption?.unauthenticated || refused.checks.some((c) => c.name === 'signature' && c.passed)) return refused;
+  const upToDecryption = refused.checks.slice(0, refused.checks.findIndex((c) => c.name === 'decryption') + 1);
+  const checks = [...upToDecryption, { name: 'signature' as const, passed: false, reason: UNDECRYPTABLE_REASON, label: 'encrypted-assertion-undecryptable' as const }];
+  return { ok: false, label: 'encrypted-assertion-undecryptable', message: UNDECRYPTABLE_REASON, checks };
+}
 
 function trustedCertificates(certs: string[]): X509Certificate[] {
   const out: X509Certificate[] = [];
@@ -87,6 +107,7 @@ export async function validateSamlResponse(input: ValidateSamlResponseInput): Pr
   const log: CheckLog = new CheckLog(); // explicit type: lets TS see log.fail() never returns
   const nowMs = (input.now ?? new Date()).getTime();
   const clockSkewMs = (input.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
+  let encryption: EncryptionInfo | null = null;
   try {
     const envelope = inspectResponse(
       {
@@ -95,6 +116,8 @@ export async function validateSamlResponse(input: ValidateSamlResponseInput): Pr
         acsUrl: input.sp.acsUrl,
         maxBytes: input.maxBytes ?? MAX_SAML_RESPONSE_BYTES,
         allowSha1: input.allowSha1 ?? false,
+        decrypt: { keys: input.decryptionKeys ?? [], requireEncryption: input.requireEncryption ?? false },
+        onDecrypted: (info) => (encryption = info),
       },
       log,
     );
@@ -143,13 +166,13 @@ export async function validateSamlResponse(input: ValidateSamlResponseInput): Pr
     }
     const failure = log.firstFailure();
     if (!assertion || failure) {
-      return { ok: false, label: failure!.label!, message: failure!.reason, checks: log.results };
+      return uniformWhileUnauthenticated({ ok: false, label: failure!.label!, message: failure!.reason, checks: log.results }, encryption);
     }
-    return { ok: true, assertion, signingCertFingerprint: fingerprintOfSigner(embeddedCertificates(envelope), trusted), checks: log.results };
+    return { ok: true, assertion, signingCertFingerprint: fingerprintOfSigner(embeddedCertificates(envelope), trusted), encryption, checks: log.results };
   } catch (err) {
-    if (err instanceof SamlRefusal) return { ok: false, label: err.label, message: err.message, checks: log.results };
+    if (err instanceof SamlRefusal) return uniformWhileUnauthenticated({ ok: false, label: err.label, message: err.message, checks: log.results }, encryption);
     // Anything unexpected is still a refusal, never a 500 with a stack trace.
     const refusal = log.record('signature', 'response-invalid', `the response could not be validated: ${err instanceof Error ? err.message : String(err)}`);
-    return { ok: false, label: refusal.label, message: refusal.message, checks: log.results };
+    return uniformWhileUnauthenticated({ ok: false, label: refusal.label, message: refusal.message, checks: log.results }, encryption);
   }
 }

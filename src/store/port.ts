@@ -148,6 +148,8 @@ export interface IdentityProvider {
    */
   replacedById: string | null;
   allowIdpInitiated: boolean;
+  /** Refuse assertions that arrive unencrypted (issue: encrypted assertions). */
+  requireEncryptedAssertions: boolean;
   metadataRefreshedAt: Timestamp | null;
   metadataRefreshError: string | null;
   createdAt: Timestamp;

@@ -166,9 +166,34 @@ export const SSO_ERROR_MESSAGES = {
     tellAdmin: 'Sign-in failed with "not a SAML response"; please check the identity provider\'s SAML configuration and the ACS URL it posts to.',
   },
   'encrypted-assertion-unsupported': {
-    title: 'The sign-in response was encrypted',
-    explanation: 'Your identity provider encrypted the assertion, which Gatehouse does not accept; the connection is protected by HTTPS instead.',
-    tellAdmin: 'Sign-in failed with "encrypted assertion unsupported"; please turn off assertion encryption for the Gatehouse application.',
+    title: 'The sign-in response was encrypted in a way Gatehouse cannot read',
+    explanation: 'Your identity provider encrypted the assertion in a form Gatehouse does not accept.',
+    tellAdmin: 'Sign-in failed with "encrypted assertion unsupported"; please check the assertion encryption settings of the Gatehouse application against the SP metadata.',
+  },
+  'encrypted-assertion-malformed': {
+    title: 'The encrypted sign-in response could not be read',
+    explanation: 'The encrypted part of the response was not shaped the way SAML encryption is.',
+    tellAdmin: 'Sign-in failed with "encrypted assertion malformed"; please check the assertion encryption settings of the Gatehouse application.',
+  },
+  'encrypted-assertion-undecryptable': {
+    title: 'The encrypted sign-in response could not be decrypted',
+    explanation: 'Gatehouse could not decrypt the response with its encryption keys.',
+    tellAdmin: 'Sign-in failed with "encrypted assertion undecryptable"; please have the identity provider read the Gatehouse SP metadata again (its encryption certificate may have changed).',
+  },
+  'encryption-algorithm-unsupported': {
+    title: 'The sign-in response was encrypted with an algorithm Gatehouse refuses',
+    explanation: 'Gatehouse accepts AES-GCM or AES-CBC for the assertion and RSA-OAEP for the key; the response used something else.',
+    tellAdmin: 'Sign-in failed with "encryption algorithm unsupported"; please set the Gatehouse application to AES-256-GCM (or AES-256-CBC) with RSA-OAEP key transport.',
+  },
+  'encryption-key-unknown': {
+    title: 'The sign-in response was encrypted for someone else',
+    explanation: 'The response was encrypted to a certificate Gatehouse does not hold.',
+    tellAdmin: 'Sign-in failed with "encryption key unknown"; please have the identity provider read the Gatehouse SP metadata again, or upload its current encryption certificate.',
+  },
+  'encryption-required': {
+    title: 'The sign-in response was not encrypted',
+    explanation: 'This connection only accepts encrypted assertions, and this one arrived unencrypted.',
+    tellAdmin: 'Sign-in failed with "encryption required"; please turn on assertion encryption for the Gatehouse application (with the encryption certificate from the SP metadata), or turn off "require encrypted assertions".',
   },
   'assertion-missing': {
     title: 'The sign-in response said nothing about you',

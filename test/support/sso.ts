@@ -19,6 +19,12 @@ export async function spCertPem(server: TestServer, teamId: string): Promise<str
   return toPem(body);
 }
 
+/** The SP encryption certificates the team's metadata publishes (current first), as an IdP would read them. */
+export async function spEncryptionCertPems(server: TestServer, teamId: string): Promise<string[]> {
+  const metadata = await call(server.url, 'GET', `/sso/metadata/${teamId}`);
+  return [...metadata.text.matchAll(/<md:KeyDescriptor use="encryption">[\s\S]*?<ds:X509Certificate>([^<]+)<\/ds:X509Certificate>/g)].map((m) => toPem(m[1]!));
+}
+
 /** POST /identity-providers with the test IdP's metadata as raw XML. */
 export async function connectIdp(
   server: TestServer,

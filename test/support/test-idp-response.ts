@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
+import { encryptAssertion, type EncryptOptions } from './test-idp-encryption';
 
 /** Builds and signs SAML Responses the way an IdP would, with knobs to break every part of one. */
 
@@ -56,6 +57,10 @@ export interface ResponseOptions {
   doctype?: 'xxe' | 'billion-laughs';
   /** Replace the assertion with an (opaque) EncryptedAssertion. */
   encryptedAssertion?: boolean;
+  /** Sign the assertion (as `sign` says), then encrypt it to the SP's encryption certificate. */
+  encrypt?: EncryptOptions;
+  /** Raw XML put after the (encrypted) assertion: a smuggled second assertion. */
+  extraAssertionXml?: string;
   /** Leave out <Conditions> entirely. */
   omitConditions?: boolean;
 }
@@ -159,6 +164,8 @@ export function buildResponseXml(o: ResponseOptions & { idpEntityId: string; key
         return sign === 'assertion' || sign === 'both' ? signElement(xml, id, key, algorithm, keyInfo) : xml;
       })
       .join('');
+    if (o.encrypt) assertions = encryptAssertion(assertions, o.encrypt);
+    if (o.extraAssertionXml) assertions += o.extraAssertionXml;
     if (o.encryptedAssertion) {
       assertions =
         '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +

@@ -5,7 +5,7 @@ import { SignedXml } from 'xml-crypto';
 import { createSelfSignedCertificate, type KeyAndCertificate } from '../../src/saml/sp-keys';
 import { buildResponseXml, type ResponseOptions, type SigningKey } from './test-idp-response';
 
-export { EMAIL_FORMAT, SUCCESS, newId, type ResponseOptions, type SigningKey } from './test-idp-response';
+export { EMAIL_FORMAT, SUCCESS, assertionXml, newId, type ResponseOptions, type SigningKey } from './test-idp-response';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';

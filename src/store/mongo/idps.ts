@@ -19,6 +19,8 @@ function docToIdp(doc: IdpDoc): IdentityProvider {
     replacesId: doc.replacesId,
     replacedById: doc.replacedById,
     allowIdpInitiated: doc.allowIdpInitiated,
+    // Documents written before the field existed read as false.
+    requireEncryptedAssertions: doc.requireEncryptedAssertions ?? false,
     metadataRefreshedAt: doc.metadataRefreshedAt,
     metadataRefreshError: doc.metadataRefreshError,
     createdAt: doc.createdAt,
@@ -37,6 +39,7 @@ function mutableFields(idp: IdentityProvider) {
     ssoPostUrl: idp.ssoPostUrl,
     ssoRedirectUrl: idp.ssoRedirectUrl,
     allowIdpInitiated: idp.allowIdpInitiated,
+    requireEncryptedAssertions: idp.requireEncryptedAssertions,
     metadataRefreshedAt: idp.metadataRefreshedAt,
     metadataRefreshError: idp.metadataRefreshError,
     updatedAt: idp.updatedAt,

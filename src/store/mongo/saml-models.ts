@@ -16,6 +16,7 @@ export interface IdpDoc {
   replacesId: string | null;
   replacedById: string | null;
   allowIdpInitiated: boolean;
+  requireEncryptedAssertions: boolean;
   metadataRefreshedAt: string | null;
   metadataRefreshError: string | null;
   createdAt: string;
@@ -74,6 +75,7 @@ const idpSchema = new Schema<IdpDoc>(
     replacesId: nullableString,
     replacedById: nullableString,
     allowIdpInitiated: { type: Boolean, default: false },
+    requireEncryptedAssertions: { type: Boolean, default: false },
     metadataRefreshedAt: nullableString,
     metadataRefreshError: nullableString,
     createdAt: requiredString,

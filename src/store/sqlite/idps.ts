@@ -16,6 +16,7 @@ interface IdpRow {
   replaces_id: string | null;
   replaced_by_id: string | null;
   allow_idp_initiated: number;
+  require_encrypted_assertions: number;
   metadata_refreshed_at: string | null;
   metadata_refresh_error: string | null;
   created_at: string;
@@ -36,6 +37,7 @@ function rowToIdp(row: IdpRow): IdentityProvider {
     replacesId: row.replaces_id,
     replacedById: row.replaced_by_id,
     allowIdpInitiated: row.allow_idp_initiated === 1,
+    requireEncryptedAssertions: row.require_encrypted_assertions === 1,
     metadataRefreshedAt: row.metadata_refreshed_at,
     metadataRefreshError: row.metadata_refresh_error,
     createdAt: row.created_at,
@@ -56,6 +58,7 @@ function params(idp: IdentityProvider) {
     sso_redirect_url: idp.ssoRedirectUrl,
     replaces_id: idp.replacesId,
     allow_idp_initiated: idp.allowIdpInitiated ? 1 : 0,
+    require_encrypted_assertions: idp.requireEncryptedAssertions ? 1 : 0,
     metadata_refreshed_at: idp.metadataRefreshedAt,
     metadata_refresh_error: idp.metadataRefreshError,
     created_at: idp.createdAt,
@@ -71,12 +74,12 @@ export class SqliteIdentityProviderRepo implements IdentityProviderRepo {
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(`INSERT INTO identity_providers (id, team_id, handle, entity_id, metadata_xml, metadata_url, signing_certs,
-        sso_post_url, sso_redirect_url, replaces_id, replaced_by_id, allow_idp_initiated, metadata_refreshed_at, metadata_refresh_error, created_at, updated_at)
+        sso_post_url, sso_redirect_url, replaces_id, replaced_by_id, allow_idp_initiated, require_encrypted_assertions, metadata_refreshed_at, metadata_refresh_error, created_at, updated_at)
         VALUES (@id, @team_id, @handle, @entity_id, @metadata_xml, @metadata_url, @signing_certs, @sso_post_url, @sso_redirect_url,
-        @replaces_id, NULL, @allow_idp_initiated, @metadata_refreshed_at, @metadata_refresh_error, @created_at, @updated_at) RETURNING *`),
+        @replaces_id, NULL, @allow_idp_initiated, @require_encrypted_assertions, @metadata_refreshed_at, @metadata_refresh_error, @created_at, @updated_at) RETURNING *`),
       update: db.prepare(`UPDATE identity_providers SET handle = @handle, entity_id = @entity_id, metadata_xml = @metadata_xml,
         metadata_url = @metadata_url, signing_certs = @signing_certs, sso_post_url = @sso_post_url, sso_redirect_url = @sso_redirect_url,
-        allow_idp_initiated = @allow_idp_initiated, metadata_refreshed_at = @metadata_refreshed_at,
+        allow_idp_initiated = @allow_idp_initiated, require_encrypted_assertions = @require_encrypted_assertions, metadata_refreshed_at = @metadata_refreshed_at,
         metadata_refresh_error = @metadata_refresh_error, updated_at = @updated_at
         WHERE id = @id AND team_id = @team_id RETURNING *`),
       markReplaced: db.prepare('UPDATE identity_providers SET replaced_by_id = ? WHERE id = ? AND team_id = ? AND replaced_by_id IS NULL'),

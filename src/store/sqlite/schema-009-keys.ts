@@ -1,6 +1,7 @@
 /**
  * Migration 009_keys: SP key pairs and instance secrets move from CERTS_DIR into the store, so
- * every instance on one store signs, decrypts and checks CSRF tokens with the same keys.
+ * every instance on one store signs, decrypts and checks CSRF tokens with the same keys; an IdP
+ * connection may require encrypted assertions.
  */
 export const KEYS_SCHEMA_009 = `
 CREATE TABLE sp_keys (
@@ -19,4 +20,5 @@ CREATE TABLE instance_secrets (
   sealed_value TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+ALTER TABLE identity_providers ADD COLUMN require_encrypted_assertions INTEGER NOT NULL DEFAULT 0;
 `;

@@ -18,6 +18,7 @@ function newIdp(teamId: string, overrides: Partial<IdentityProvider> = {}): Iden
     replacesId: null,
     replacedById: null,
     allowIdpInitiated: false,
+    requireEncryptedAssertions: false,
     metadataRefreshedAt: null,
     metadataRefreshError: null,
     createdAt: now,
@@ -110,7 +111,7 @@ export function identityProvidersContract(store: GetStore): void {
     const b = newIdp(team.id, { handle: 'b' });
     await store().idps.create(a);
     await store().idps.create(b);
-    const changed = { ...a, signingCerts: ['C'], allowIdpInitiated: true, metadataRefreshError: 'boom', updatedAt: new Date(Date.now() + 1000).toISOString() };
+    const changed = { ...a, signingCerts: ['C'], allowIdpInitiated: true, requireEncryptedAssertions: true, metadataRefreshError: 'boom', updatedAt: new Date(Date.now() + 1000).toISOString() };
     expect(await store().idps.update(changed)).toEqual(changed);
     expect(await uniqueField(store().idps.update({ ...a, entityId: b.entityId }))).toBe('entityId');
     expect(await uniqueField(store().idps.update({ ...a, handle: 'b' }))).toBe('handle');

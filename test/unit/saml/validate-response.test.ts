@@ -45,7 +45,7 @@ describe('a valid SAML Response', () => {
     });
     expect(result.checks.every((c) => c.passed)).toBe(true);
     expect(result.checks.map((c) => c.name)).toEqual([
-      'size', 'base64', 'xml', 'response', 'status', 'response-issuer', 'destination', 'assertion-count',
+      'size', 'base64', 'xml', 'response', 'status', 'response-issuer', 'destination', 'decryption', 'assertion-count',
       'signature-structure', 'signature-present', 'signature-algorithm', 'signature', 'assertion-issuer',
       'subject-confirmation', 'time-window', 'audience', 'nameid', 'nameid-format', 'in-response-to',
     ]);
@@ -115,10 +115,10 @@ describe('responses the IdP got wrong are refused with a label an admin can act 
     expect((await refusal(respond({ nameId: '  ' }))).label).toBe('nameid-missing');
   });
 
-  it('When the assertion is encrypted, then it is refused with encrypted-assertion-unsupported', async () => {
+  it('When the encrypted assertion carries no EncryptedKey, then it is refused with encrypted-assertion-malformed', async () => {
     const r = await refusal(respond({ encryptedAssertion: true }));
-    expect(r.label).toBe('encrypted-assertion-unsupported');
-    expect(r.message).toMatch(/turn off assertion encryption/);
+    expect(r.label).toBe('encrypted-assertion-malformed');
+    expect(r.message).toMatch(/names no EncryptionMethod/);
   });
 
   it('When the IdP still signs with SHA-1, then it is refused unless the connection allows SHA-1', async () => {
