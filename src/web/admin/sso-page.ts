@@ -220,6 +220,21 @@ export const ssoSection: AdminSection = {
       });
     });
 
+    /** The "require encrypted assertions" switch of a connection (the API's require_encrypted_assertions). */
+    router.post('/sso/:idp/encryption', async (req, res) => {
+      const { team, user } = requireViewer(res);
+      const idp = await connection(res, req.params.idp);
+      const required = (req.body as Record<string, unknown> | undefined)?.require_encrypted_assertions === 'on';
+      await idps.update(team.id, idp.id, null, { requireEncryptedAssertions: required }, actorOf(user));
+      setFlash(res, {
+        kind: 'success',
+        text: required
+          ? `${idpName(idp)} now only accepts encrypted assertions. Turn on assertion encryption at the identity provider with the encryption certificate from the SP metadata.`
+          : `${idpName(idp)} accepts unencrypted assertions again.`,
+      });
+      res.redirect(303, `/admin/sso/${idp.id}`);
+    });
+
     router.get('/sso/:idp/replace', async (req, res) => {
       const idp = await connection(res, req.params.idp);
       if (idp.replaced_by) {
