@@ -11,6 +11,7 @@ import { isUuid } from './saml/uuid';
 import { MetadataRefresher } from './saml/metadata-refresh';
 import { RedirectPolicy } from './saml/redirect-targets';
 import { SamlScheduler } from './saml/saml-scheduler';
+import { SpKeyRollover } from './saml/sp-key-rollover';
 import { SpKeyring } from './saml/sp-keyring';
 import { keyWrapFromConfig, type KeyWrap } from './secrets/key-wrap';
 import { SsoService } from './saml/sso-service';
@@ -46,6 +47,8 @@ export interface Services {
   keyWrap: KeyWrap;
   /** The SP key pairs from the store, re-read every few seconds (rollover without restart). */
   spKeyring: SpKeyring;
+  /** `gatehouse sp-keys status|stage|activate|retire` and the SSO page's certificate list. */
+  spKeyRollover: SpKeyRollover;
   /** The CSRF HMAC key from the store; the server loads it at start (the CLI does not need it). */
   csrfSecret: string | null;
 }
@@ -74,5 +77,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, csrfSecret: options.csrfSecret ?? null };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null };
 }

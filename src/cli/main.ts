@@ -4,6 +4,7 @@ import { AppError } from '../http/errors';
 import { registerBackupCommand } from './backup-command';
 import { registerMigrateCommand } from './migrate-command';
 import { CliUsageError } from './password-input';
+import { registerSpKeyCommands } from './sp-keys-commands';
 import { registerTeamCommands } from './team-commands';
 import { registerTokenCommands } from './token-commands';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerTokenCommands(program);
   registerBackupCommand(program);
   registerMigrateCommand(program);
+  registerSpKeyCommands(program);
   return program;
 }
 
