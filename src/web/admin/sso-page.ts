@@ -155,6 +155,7 @@ export const ssoSection: AdminSection = {
         title: 'SSO', admin: true,
         connections: list.map((i) => ({ ...i, name: idpName(i), replacedByName: i.replaced_by ? (names.get(i.replaced_by) ?? 'a newer connection') : null, replacesName: i.replaces ? (names.get(i.replaces) ?? 'a deleted connection') : null })),
         spMetadataUrl: `${config.publicUrl}/sso/metadata/${team.id}`,
+        spKeys: await services.spKeyRollover.status(),
         form,
       }, status);
     };
