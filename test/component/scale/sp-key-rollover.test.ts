@@ -9,7 +9,7 @@ import path from 'node:path';
 import { toPem } from '../../../src/saml/certificates';
 import { call } from '../../support/http';
 import { newId, parseFormPostHtml, TestIdp } from '../../support/test-idp';
-import { runCli, startProcess, type GatehouseProcess } from './processes';
+import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
 const PUBLIC_URL = 'http://gatehouse.test';
 jest.setTimeout(60_000);
@@ -29,7 +29,7 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs 
   }
 }
 
-describe('SP key rollover across two processes', () => {
+describe(`SP key rollover across two processes on ${sharedStoreName}`, () => {
   let dir: string;
   let env: Record<string, string>;
   let a: GatehouseProcess;
@@ -47,7 +47,7 @@ describe('SP key rollover across two processes', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-rollover-'));
-    env = { DATA_DIR: path.join(dir, 'data'), PUBLIC_URL, KEY_ENCRYPTION_KEY: 'zmXz3bq7g9o0tCw3vGq6mV1cS8yJm2P8n8oQyT2rZkE=' };
+    env = { ...sharedStoreEnv(dir), PUBLIC_URL, KEY_ENCRYPTION_KEY: 'zmXz3bq7g9o0tCw3vGq6mV1cS8yJm2P8n8oQyT2rZkE=' };
     const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;

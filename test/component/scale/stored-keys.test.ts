@@ -10,13 +10,13 @@ import { toPem } from '../../../src/saml/certificates';
 import { call } from '../../support/http';
 import { parseFormPostHtml, TestIdp } from '../../support/test-idp';
 import { PageClient } from '../web/page-client';
-import { runCli, startProcess, type GatehouseProcess } from './processes';
+import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
 const PUBLIC_URL = 'http://gatehouse.test';
 
 jest.setTimeout(30_000);
 
-describe('Two processes, two empty CERTS_DIRs, one store', () => {
+describe(`Two processes, two empty CERTS_DIRs, ${sharedStoreName}`, () => {
   let dir: string;
   let a: GatehouseProcess;
   let b: GatehouseProcess;
@@ -25,13 +25,13 @@ describe('Two processes, two empty CERTS_DIRs, one store', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-keys-two-'));
-    const data = path.join(dir, 'data');
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', owner.email, '--password-stdin', '--json'], { DATA_DIR: data }, `${owner.password}\n`);
+    const store = sharedStoreEnv(dir);
+    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', owner.email, '--password-stdin', '--json'], store, `${owner.password}\n`);
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
     // At the same moment, on a store that holds no key yet: both race to create the pair.
     const started = await Promise.allSettled(
-      ['certs-a', 'certs-b'].map((certs) => startProcess({ DATA_DIR: data, CERTS_DIR: path.join(dir, certs), PUBLIC_URL, LOG_LEVEL: 'info' }, 80_000)),
+      ['certs-a', 'certs-b'].map((certs) => startProcess({ ...store, CERTS_DIR: path.join(dir, certs), PUBLIC_URL, LOG_LEVEL: 'info' }, 80_000)),
     );
     const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (running.length < 2) {
