@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../../../src/config';
+import { startupHint } from '../../../src/main';
 import { call } from '../../support/http';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -98,6 +99,16 @@ describe('Starting Gatehouse', () => {
     while (alive(node!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(alive(node!)).toBe(false);
   }, 120_000);
+
+  test('When the server runs on MongoDB, then the hint names the URI with its password masked and says to put it back', () => {
+    const config = loadConfig({ MONGODB_URI: 'mongodb://gatehouse:s3cret@db1:27017,db2/gatehouse?replicaSet=rs0' });
+    const empty = startupHint(config, 'http://localhost:3000', 0);
+    expect(empty).toContain('Store: MongoDB mongodb://gatehouse:***@db1:27017,db2/gatehouse?replicaSet=rs0');
+    expect(empty).toContain(`  MONGODB_URI='mongodb://gatehouse:***@db1:27017,db2/gatehouse?replicaSet=rs0' npx --no-install gatehouse team create`);
+    expect(empty).toContain('put the password back where *** stands');
+    expect(empty).not.toContain('s3cret');
+    expect(startupHint(config, 'http://localhost:3000', 2)).toContain('2 team(s). Admins sign in at http://localhost:3000/admin/login');
+  });
 
   describe('.env.example', () => {
     const defaults = loadConfig({});
