@@ -31,6 +31,10 @@
     var source = document.getElementById(button.getAttribute('data-copy'));
     if (!source) return;
     var label = button.textContent;
+    // While the button says "Copied" its accessible name must say so too (WCAG 2.5.3): drop the longer
+    // aria-label for that moment and put it back with the label.
+    var ariaLabel = button.getAttribute('aria-label');
+    if (ariaLabel) button.removeAttribute('aria-label');
     copyText(source.textContent.trim()).then(function () {
       button.textContent = 'Copied';
       button.classList.add('copied');
@@ -47,6 +51,7 @@
     });
     setTimeout(function () {
       button.textContent = label;
+      if (ariaLabel) button.setAttribute('aria-label', ariaLabel);
       button.classList.remove('copied');
     }, 2500);
   });

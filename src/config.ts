@@ -52,6 +52,8 @@ export interface Config {
   host: string;
   /** External base URL without a trailing slash. */
   publicUrl: string;
+  /** PUBLIC_URL was not set: publicUrl is http://localhost:$PORT (and follows the bound port when PORT=0). */
+  publicUrlFromPort: boolean;
   /** True when PUBLIC_URL is https: cookies get `Secure`. */
   secureCookies: boolean;
   dataDir: string;
@@ -89,7 +91,8 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment once; a bad variable is named in the error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty value means unset, for every variable: `PUBLIC_URL=` in a .env file is a default, not an error.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl,
+    publicUrlFromPort: e.PUBLIC_URL === undefined,
     secureCookies: publicUrl.startsWith('https://'),
     dataDir: path.resolve(e.DATA_DIR),
     mongodbUri: e.MONGODB_URI,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { CLI_COMMAND } from './cli/command-name';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './http/logger';
 import { ensureSpKeys, resealSpKeys } from './saml/sp-key-setup';
@@ -7,6 +8,7 @@ import { ensureCsrfSecret, resealInstanceSecrets } from './secrets/instance-secr
 import { keyWrapFromConfig } from './secrets/key-wrap';
 import { createServices, type Services } from './services';
 import { loadOrCreateMockIdpKeys } from './demo/mock-idp-keys';
+import { describeStore, redactUri } from './store/location';
 import { openStore } from './store/open';
 import type { Store } from './store/port';
 import type { Logger } from 'pino';
@@ -61,6 +63,8 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  // PORT=0 picks a free port: the default public URL (http://localhost:$PORT) is the bound one, not :0.
+  if (config.publicUrlFromPort && config.port === 0) config.publicUrl = `http://localhost:${port}`;
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
@@ -85,6 +89,29 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
   return { server, services, url, stop };
 }
 
+/** Single-quotes a value for a POSIX shell, so a hint stays pasteable whatever the path holds. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What `npm start` prints: where it serves, which store it uses, and — on an empty instance — the
+ * exact CLI call for the first team, with the server's own DATA_DIR / MONGODB_URI (its password
+ * masked), so the team cannot land in another store.
+ */
+export function startupHint(config: Config, url: string, teamCount: number): string {
+  const storeEnv = config.mongodbUri ? `MONGODB_URI=${shellQuote(redactUri(config.mongodbUri))}` : `DATA_DIR=${shellQuote(config.dataDir)}`;
+  const masked = config.mongodbUri !== undefined && redactUri(config.mongodbUri) !== config.mongodbUri;
+  return (
+    `\nGatehouse is serving at ${url} (public URL ${config.publicUrl}).\n` +
+    `Store: ${describeStore(config)} (${storeEnv})\n` +
+    (teamCount === 0
+      ? `No team yet. Create the first team and its owner (from this checkout, on the same store${masked ? '; put the password back where *** stands' : ''}):\n` +
+        `  ${storeEnv} ${CLI_COMMAND} team create --name "Acme" --owner-email you@example.com --password-stdin\n\n`
+      : `${teamCount} team(s). Admins sign in at ${config.publicUrl}/admin/login\n\n`)
+  );
+}
+
 /** `npm start`: validated config, logs, signal handling. */
 export async function runServer(): Promise<void> {
   let config: Config;
@@ -99,14 +126,9 @@ export async function runServer(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const running = await startGatehouse(config, logger);
-  logger.info({ url: running.url, publicUrl: config.publicUrl, store: running.services.store.kind, dataDir: config.mongodbUri ? undefined : config.dataDir }, 'Gatehouse is listening');
+  logger.info({ url: running.url, publicUrl: config.publicUrl, store: describeStore(config) }, 'Gatehouse is listening');
   const teams = await running.services.store.teams.list();
-  process.stdout.write(
-    `\nGatehouse is serving at ${running.url} (public URL ${config.publicUrl}, ${running.services.store.kind} store).\n` +
-      (teams.length === 0
-        ? `No team yet. Create the first team and its owner:\n  npx gatehouse team create --name "Acme" --owner-email you@example.com --password-stdin\n\n`
-        : `${teams.length} team(s). Admins sign in at ${config.publicUrl}/admin/login\n\n`),
-  );
+  process.stdout.write(startupHint(config, running.url, teams.length));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     running.stop().then(

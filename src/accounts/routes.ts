@@ -3,11 +3,22 @@ import type { Config } from '../config';
 import { authOf, requireAccess } from '../http/auth';
 import { jsonBody } from '../http/middleware';
 import type { RateLimits } from '../http/rate-limits';
+import { AppError } from '../http/errors';
 import type { Store, User } from '../store/port';
 import type { AccountService } from './account-service';
 
 export function selfView(user: User) {
   return { id: user.id, team: user.teamId, name: user.displayName, handle: user.handle, email: user.email, role: user.role, status: user.status, managed_by: user.managedBy };
+}
+
+/**
+ * `?persist=` as the seed manual's clients send it. This API never opens a browser session (pages use
+ * their own sign-in), so true and false both mean "only the access token"; anything else is a typo
+ * worth a 400 rather than silent acceptance.
+ */
+function checkPersist(value: unknown): void {
+  if (value === undefined || value === 'true' || value === 'false') return;
+  throw new AppError(400, 'invalid-persist', 'persist must be true or false (it is accepted for compatibility and changes nothing: the answer is always an access token, never a session cookie).');
 }
 
 export function accountRoutes(deps: { accounts: AccountService; store: Store; config: Config; rateLimits: RateLimits }): Router {
@@ -16,6 +27,7 @@ export function accountRoutes(deps: { accounts: AccountService; store: Store; co
   const auth = requireAccess(accounts);
 
   router.post('/login', ...jsonBody('16kb'), ...rateLimits.login(config.loginRateLimit), async (req, res) => {
+    checkPersist(req.query.persist);
     const user = await accounts.checkCredentials(req.body?.email, req.body?.password);
     const token = await accounts.issueToken(user, 'access');
     req.log.info({ userId: user.id, teamId: user.teamId }, 'password login');

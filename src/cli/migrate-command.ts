@@ -2,17 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config';
-import { SQLITE_FILE_NAME } from '../store/open';
+import { redactUri, SQLITE_FILE_NAME } from '../store/location';
 import type { TransferTarget } from '../store/migrate/records';
 import { migrateStore, progressLine, type Progress } from '../store/migrate/run';
 import { SqliteTransferSource, SqliteTransferTarget } from '../store/migrate/sqlite';
 import { print } from './output';
 import { CliUsageError } from './password-input';
 
-/** mongodb://user:secret@host → mongodb://user:***@host: the target is printed, its password never. */
-export function redactUri(uri: string): string {
-  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
-}
+export { redactUri };
 
 async function openTarget(to: string, sourceFile: string): Promise<TransferTarget> {
   if (/^mongodb(\+srv)?:\/\//.test(to)) {

@@ -13,14 +13,17 @@ export function registerTeamCommands(program: Command): void {
     .requiredOption('--name <name>', 'team name, 1–128 characters')
     .requiredOption('--owner-email <email>', "the owner's sign-in email")
     .option('--password <password>', "the owner's password (prefer --password-stdin; visible in process lists)")
-    .option('--password-stdin', "read the owner's password from standard input")
+    .option('--password-stdin', "read the owner's password from standard input (at a terminal: asked for, not echoed)")
+    .option('--init', 'start a new, empty store when DATA_DIR has none (without it the command refuses, so a team never lands in a store the server does not use)')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const password = await resolvePassword(opts);
-      await withServices(async ({ accounts }) => {
+      await withServices(async ({ accounts, store }) => {
+        const first = (await store.teams.list()).length === 0;
         const { team: t, owner } = await accounts.createTeam({ name: opts.name, ownerEmail: opts.ownerEmail, password, actor: operatorActor });
         print(opts, { team: { id: t.id, name: t.name }, owner: { id: owner.id, email: owner.email, role: owner.role } }, `Created team "${t.name}" (${t.id}); owner ${owner.email} (${owner.id}).`);
-      });
+        if (first) process.stderr.write('This is the first team in this store: the server sees it only if it runs on the same store (named above).\n');
+      }, { init: Boolean(opts.init) });
     });
 
   team
@@ -44,7 +47,7 @@ export function registerTeamCommands(program: Command): void {
     .requiredOption('--email <email>', 'sign-in email')
     .option('--role <role>', 'owner or admin', 'admin')
     .option('--password <password>', 'password (prefer --password-stdin)')
-    .option('--password-stdin', 'read the password from standard input')
+    .option('--password-stdin', 'read the password from standard input (at a terminal: asked for, not echoed)')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const password = await resolvePassword(opts);

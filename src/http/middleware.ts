@@ -36,10 +36,21 @@ export function requestContext(logger: Logger, request: object): RequestHandler 
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger.info({ reqId: req.id, method: req.method, path: fullPath(req), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   };
+}
+
+/**
+ * The path as the client sent it, mount prefix included (`req.path` inside a router mounted at
+ * /scim/v2 is `/Users`), without the query string: queries carry filters with personal data and,
+ * on some links, secrets (`?token=`).
+ */
+export function fullPath(req: Request): string {
+  const url = req.originalUrl;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }
 
 /**
@@ -122,7 +133,12 @@ function hasBody(req: Request): boolean {
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-export const notFoundHandler: RequestHandler = (req, _res, next) => {
+/** Unknown route: the product's 404 page for a browser (it asks for text/html first), JSON for API clients. */
+export const notFoundHandler: RequestHandler = (req, res, next) => {
+  if (res.locals.errorFormat === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+    res.locals.errorFormat = 'html';
+    res.setHeader('Cache-Control', 'no-store');
+  }
   next(new AppError(404, 'not-found', `No route for ${req.method} ${req.path}.`, undefined));
 };
 

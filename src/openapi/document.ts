@@ -84,7 +84,7 @@ export function openApiDocument(): Json {
         post: {
           tags: ['accounts'],
           summary: 'Password sign-in (owners and admins)',
-          parameters: [query('persist', 'false: no browser session, only the access token', { type: 'boolean' })],
+          parameters: [query('persist', 'accepted for compatibility (true or false; anything else is 400): either way the answer is an access token, never a browser session', { type: 'boolean' })],
           requestBody: jsonBody(ref('LoginRequest')),
           responses: { 200: json(ref('AccessToken')), 403: error('wrong email or password (same answer for both)'), 429: error('rate-limited per IP and per email') },
         },

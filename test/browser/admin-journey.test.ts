@@ -61,7 +61,8 @@ describe('An admin in the browser', () => {
     await expectText(page, "Copy it now: it won't be shown again.");
     await expectText(page, 'SSO self-signup is now off for your team');
     await page.getByRole('button', { name: 'Copy the new SCIM token' }).click();
-    await expect_(page.getByRole('button', { name: 'Copy the new SCIM token' }), 'Copied');
+    // While it says "Copied", that is also its accessible name (WCAG 2.5.3: the visible words start the name).
+    await page.getByRole('button', { name: 'Copied', exact: true }).waitFor({ timeout: 5000 });
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     await screenshot(page, 'scim-token-created');
     expect(await server.services.scimTokens.authenticate(secret)).not.toBeNull();

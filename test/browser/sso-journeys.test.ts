@@ -74,7 +74,7 @@ describe('SSO in the browser', () => {
     await screenshot(page, 'sso-connection-phone', { mobile: true });
 
     await page.getByRole('button', { name: 'Copy the login code' }).click();
-    await page.getByRole('button', { name: 'Copy the login code' }).filter({ hasText: 'Copied' }).waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Copied', exact: true }).waitFor({ timeout: 5000 });
     loginCode = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(loginCode).toBe(`sso-${connection.id}`);
 

@@ -71,6 +71,7 @@ export class MongoGroupRepo implements GroupRepo {
         await this.models.Group.create([doc], { session });
         const created = docToGroup(doc);
         const added = await this.insertMembers(created, memberIds, session);
+        await this.touchUsers(group.teamId, added, session);
         return { group: created, added, removed: [], roleChanges: await this.recomputeRoles(created, added, session) };
       }),
     );
@@ -118,6 +119,9 @@ export class MongoGroupRepo implements GroupRepo {
           added = await this.insertMembers(group, plan.add, session);
         }
         const displayName = plan.displayName ?? current.displayName;
+        // Renamed: every member shows the new name in its `groups`; else only who joined or left changed.
+        const touched = displayName !== current.displayName ? [...(await this.memberIds(groupId, session)), ...removed] : [...added, ...removed];
+        await this.touchUsers(teamId, touched, session);
         const externalId = plan.externalId === undefined ? current.externalId : plan.externalId;
         const doc = await this.models.Group.findOneAndUpdate(
           { _id: groupId, teamId },
@@ -136,6 +140,7 @@ export class MongoGroupRepo implements GroupRepo {
       if (!current) return null;
       const removed = await this.memberIds(id, session);
       await this.models.GroupMember.deleteMany({ groupId: id }, { session });
+      await this.touchUsers(teamId, removed, session);
       await this.models.Group.deleteOne({ _id: id }, { session });
       const group = docToGroup(current);
       return { group, added: [], removed, roleChanges: await this.recomputeRoles(group, removed, session) };
@@ -194,13 +199,22 @@ export class MongoGroupRepo implements GroupRepo {
         const adminGroup = groups.find((g) => g.roleGranted === 'admin');
         if (adminGroup) {
           const admins = (await this.models.User.find({ teamId, role: 'admin' }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id);
-          await this.insertMembers(adminGroup, admins, session);
+          await this.touchUsers(teamId, await this.insertMembers(adminGroup, admins, session), session);
         }
         const roleGroupIds = (await this.models.Group.find({ teamId, roleGranted: { $ne: null } }, { _id: 1 }).session(session).lean<GroupDoc[]>()).map((g) => g._id);
         const everyone = await this.models.GroupMember.distinct('userId', { groupId: { $in: roleGroupIds } }).session(session);
         return { groups, roleChanges: await this.setRoles(teamId, everyone as string[], session) };
       }),
     );
+  }
+
+  /**
+   * A user's SCIM representation lists its groups: joining, leaving, a group renamed or deleted is a new
+   * version of the user (its ETag), in the same transaction, one updateMany for any member count.
+   */
+  private async touchUsers(teamId: string, userIds: string[], session: ClientSession): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.models.User.updateMany({ teamId, _id: { $in: [...new Set(userIds)] } }, { $inc: { version: 1 }, $set: { updatedAt: isoNow() } }, { session });
   }
 
   private async memberIds(groupId: string, session: ClientSession): Promise<string[]> {

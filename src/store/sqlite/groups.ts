@@ -111,6 +111,10 @@ export class SqliteGroupRepo implements GroupRepo {
           WHERE m.team_id = u.team_id AND m.user_id = u.id AND g.role_granted IS NOT NULL) AS rank
         FROM users u WHERE u.team_id = ? AND u.id IN (SELECT j.value FROM json_each(?) j) AND u.role <> 'owner'`),
       setUserRole: db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?'),
+      // A user's SCIM representation lists its groups: joining, leaving, a group renamed or deleted is a
+      // new version of the user (its ETag), in the same transaction, one statement for any member count.
+      touchUsers: db.prepare('UPDATE users SET version = version + 1, updated_at = ? WHERE team_id = ? AND id IN (SELECT j.value FROM json_each(?) j)'),
+      touchMembers: db.prepare('UPDATE users SET version = version + 1, updated_at = ? WHERE id IN (SELECT user_id FROM group_members WHERE group_id = ?)'),
     };
     this.createTx = db.transaction((group: NewGroup, memberIds: string[]) => this.createNow(group, memberIds));
     this.applyTx = db.transaction((teamId: string, groupId: string, plan: MemberPlan, expected: number | null) => this.applyNow(teamId, groupId, plan, expected));
@@ -181,6 +185,7 @@ export class SqliteGroupRepo implements GroupRepo {
       created_at: group.createdAt ?? isoNow(),
     }) as GroupRow;
     const added = memberIds.length ? (this.s.insertMembers.all(row.id, row.team_id, JSON.stringify(memberIds)) as string[]) : [];
+    this.touchUsers(row.team_id, added);
     const created = rowToGroup(row);
     return { group: created, added, removed: [], roleChanges: this.recomputeRoles(created, added) };
   }
@@ -208,6 +213,14 @@ export class SqliteGroupRepo implements GroupRepo {
       added = joined.filter((id) => !goneSet.has(id));
     }
 
+    if (plan.displayName !== undefined && plan.displayName !== current.display_name) {
+      // Renamed: every member shows the new name in its `groups`, and so does no one who left.
+      this.s.touchMembers.run(isoNow(), groupId);
+      this.touchUsers(teamId, removed);
+    } else {
+      this.touchUsers(teamId, [...added, ...removed]);
+    }
+
     const row = this.s.update.get({
       id: groupId,
       team_id: teamId,
@@ -223,6 +236,7 @@ export class SqliteGroupRepo implements GroupRepo {
     const current = this.s.get.get(id, teamId) as GroupRow | undefined;
     if (!current) return null;
     const removed = this.s.deleteAllMembers.all(id) as string[];
+    this.touchUsers(teamId, removed);
     this.s.deleteGroup.run(id);
     const group = rowToGroup(current);
     return { group, added: [], removed, roleChanges: this.recomputeRoles(group, removed) };
@@ -241,10 +255,15 @@ export class SqliteGroupRepo implements GroupRepo {
     const adminGroup = groups.find((g) => g.roleGranted === 'admin');
     if (adminGroup) {
       const admins = this.s.adminIds.all(teamId) as string[];
-      if (admins.length) this.s.insertMembers.run(adminGroup.id, teamId, JSON.stringify(admins));
+      if (admins.length) this.touchUsers(teamId, this.s.insertMembers.all(adminGroup.id, teamId, JSON.stringify(admins)) as string[]);
     }
     const everyone = this.s.roleGroupMemberIds.all(teamId) as string[];
     return { groups, roleChanges: this.setRoles(teamId, everyone) };
+  }
+
+  /** New version (ETag) for users whose `groups` changed. */
+  private touchUsers(teamId: string, userIds: string[]): void {
+    if (userIds.length) this.s.touchUsers.run(isoNow(), teamId, JSON.stringify(userIds));
   }
 
   /** Unknown (or other teams') user ids fail the whole write before anything is changed. */

@@ -37,7 +37,9 @@ describe('The gatehouse CLI, spawned as a real process while the server runs on 
 
   test('When the operator creates a team with --password-stdin --json, then the owner can log in over HTTP and get a SCIM token made by the CLI', async () => {
     const created = await gatehouse(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
-    expect(created.stderr).toBe('');
+    // The store is named on stderr (stdout stays one JSON document), and this first team is flagged as such.
+    expect(created.stderr).toContain(`Store: SQLite ${path.join(dataDir, 'gatehouse.db')} (DATA_DIR=${dataDir})`);
+    expect(created.stderr).toContain('This is the first team in this store');
     expect(created.code).toBe(0);
     const out = JSON.parse(created.stdout);
     expect(out).toEqual({ team: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme' }, owner: { id: expect.any(String), email: 'ada@acme.test', role: 'owner' } });
@@ -93,7 +95,7 @@ describe('The gatehouse CLI, spawned as a real process while the server runs on 
   test('When the operator backs up the store while the server runs, then the copy opens with the same teams', async () => {
     const target = path.join(dataDir, 'backup.db');
     const backup = await gatehouse(['backup', '--to', target, '--json'], env);
-    expect(backup.stderr).toBe('');
+    expect(backup.stderr).toBe(`Store: SQLite ${path.join(dataDir, 'gatehouse.db')} (DATA_DIR=${dataDir})\n`);
     expect(backup.code).toBe(0);
     expect(JSON.parse(backup.stdout)).toMatchObject({ file: target, pages: expect.any(Number) });
     const copy = openSqliteStore(target);

@@ -66,6 +66,23 @@ describe('Operations and IdP guides', () => {
     }
   });
 
+  test('When the README and the IdP guides are read, then the NameID recommendation per IdP is stated once, in the guides, and each guide agrees', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('(docs/idp-guides/README.md#recommended-nameid-per-idp)');
+    // No per-IdP NameID advice left in the README to contradict the guides.
+    for (const needle of ['user.mail', 'user.objectid', 'Name ID format EmailAddress', 'Application username =']) expect({ needle, found: readme.includes(needle) }).toEqual({ needle, found: false });
+    const overview = read('docs/idp-guides/README.md');
+    const section = overview.slice(overview.indexOf('## Recommended NameID per IdP'));
+    const rows = [...section.matchAll(/^\| (Microsoft Entra ID|Okta|Google Workspace|Keycloak) \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(['Microsoft Entra ID', 'Okta', 'Google Workspace', 'Keycloak']);
+    expect(read('docs/idp-guides/entra-id.md')).toMatch(/recommended[^\n]*\n?[^\n]*`user\.objectid`[^\n]*\n?[^\n]*Unspecified/);
+    expect(read('docs/idp-guides/okta.md')).toContain('Custom (**recommended**): `String.toLowerCase(String.substringBefore(user.login, "@"))` | Unspecified');
+    expect(read('docs/idp-guides/google-workspace.md')).toContain('The NameID is the primary email, format emailAddress');
+    expect(read('docs/idp-guides/keycloak.md')).toContain('| email (**recommended**) |');
+    // Strict profile: userName is a handle, so no recommendation makes it an email.
+    expect(section).not.toMatch(/userName[^|]*\| [^|]*@/);
+  });
+
   test('When an IdP guide is read, then it names the ACS and entityID, the NameID format and the SCIM mapping of userName and externalId', () => {
     for (const guide of ['entra-id', 'okta', 'google-workspace', 'keycloak']) {
       const text = read(`docs/idp-guides/${guide}.md`);

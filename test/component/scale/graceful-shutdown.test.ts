@@ -19,7 +19,7 @@ describe('Graceful shutdown of a real process', () => {
 
   test('When SIGTERM arrives during an in-flight request, then the request completes, new connections are refused and the process exits 0', async () => {
     const env = sharedStoreEnv(dir);
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin'], env, 'ada-password-1\n');
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin'], env, 'ada-password-1\n');
     expect(created.code).toBe(0);
     const server = await startProcess(env);
     const { port } = new URL(server.url);

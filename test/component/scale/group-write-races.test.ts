@@ -21,7 +21,7 @@ describe(`Group writes racing on two processes over ${sharedStoreName}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-group-race-'));
     const env = { ...sharedStoreEnv(dir), PUBLIC_URL: 'http://gatehouse.test' };
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     const teamId = JSON.parse(created.stdout).team.id as string;
     const minted = await runCli(['token', 'create', '--team', teamId, '--description', 'race test', '--json'], env);

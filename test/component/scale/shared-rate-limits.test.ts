@@ -17,7 +17,7 @@ describe(`Rate limits shared by two processes over ${sharedStoreName}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-limits-'));
     env = { ...sharedStoreEnv(dir), PUBLIC_URL: 'http://gatehouse.test', LOGIN_RATE_LIMIT: '4' };
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     a = await startProcess(env);
     b = await startProcess(env);

@@ -44,7 +44,7 @@ describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-two-'));
     env = { ...sharedStoreEnv(dir), PUBLIC_URL };
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
     // One after the other: the first start writes the SP key and certificate that both then share.

@@ -106,6 +106,27 @@ export function groupsContract(store: GetStore): void {
     await store().groups.delete(team.id, g.id);
   });
 
+  test('When users join, leave, see their group renamed or deleted, then exactly those users get a new version (their ETag)', async () => {
+    const [a, b, c] = [await store().users.create(newUser(team.id)), await store().users.create(newUser(team.id)), await store().users.create(newUser(team.id))];
+    const version = async (u: User) => (await store().users.get(team.id, u.id))!.version;
+    const g = (await store().groups.create(newGroup(team.id, { displayName: 'Touched' }), [a.id])).group;
+    expect([await version(a), await version(b), await version(c)]).toEqual([2, 1, 1]);
+    await store().groups.applyMemberPlan(team.id, g.id, plan({ add: [b.id] }), null);
+    expect([await version(a), await version(b), await version(c)]).toEqual([2, 2, 1]);
+    await store().groups.applyMemberPlan(team.id, g.id, plan({ remove: [a.id] }), null);
+    expect([await version(a), await version(b), await version(c)]).toEqual([3, 2, 1]);
+    // Only the external id changes: no member's representation changes.
+    await store().groups.applyMemberPlan(team.id, g.id, plan({ externalId: 'ext-touched' }), null);
+    expect([await version(a), await version(b), await version(c)]).toEqual([3, 2, 1]);
+    // Renamed (and c joins in the same write): every member after the write, once each.
+    await store().groups.applyMemberPlan(team.id, g.id, plan({ displayName: 'Touched too', add: [c.id] }), null);
+    expect([await version(a), await version(b), await version(c)]).toEqual([3, 3, 2]);
+    await store().groups.delete(team.id, g.id);
+    expect([await version(a), await version(b), await version(c)]).toEqual([3, 4, 3]);
+    // Another team's users are never touched.
+    expect((await store().users.get(otherTeam.id, stranger.id))!.version).toBe(1);
+  });
+
   describe('list', () => {
     // A team of its own, so the groups of the tests above do not show up in these lists.
     let listTeam: Team;
