@@ -48,7 +48,7 @@ describe(`SP key rollover across two processes on ${sharedStoreName}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-rollover-'));
     env = { ...sharedStoreEnv(dir), PUBLIC_URL, KEY_ENCRYPTION_KEY: 'zmXz3bq7g9o0tCw3vGq6mV1cS8yJm2P8n8oQyT2rZkE=' };
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
     a = await startProcess({ ...env, CERTS_DIR: path.join(dir, 'certs-a') }, 80_000);

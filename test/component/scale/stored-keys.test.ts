@@ -26,7 +26,7 @@ describe(`Two processes, two empty CERTS_DIRs, ${sharedStoreName}`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-keys-two-'));
     const store = sharedStoreEnv(dir);
-    const created = await runCli(['team', 'create', '--name', 'Acme', '--owner-email', owner.email, '--password-stdin', '--json'], store, `${owner.password}\n`);
+    const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', owner.email, '--password-stdin', '--json'], store, `${owner.password}\n`);
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
     // At the same moment, on a store that holds no key yet: both race to create the pair.
