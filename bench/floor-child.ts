@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-floor-'));
   const TEAM = randomUUID();
   const store = await openStore({ dataDir: dir }); // migrations: the real schema
-  await store.teams.create({ id: TEAM, name: 'Floor', createdAt: new Date().toISOString(), groupManagedRoles: false });
+  await store.teams.create({ id: TEAM, name: 'Floor', createdAt: new Date().toISOString(), groupManagedRoles: false, validateSamlEmails: false });
   await store.close();
 
   const db = new Database(path.join(dir, SQLITE_FILE_NAME));

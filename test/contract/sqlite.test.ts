@@ -43,7 +43,7 @@ describe('SQLite migrations', () => {
   test('When a store is reopened, then no migration runs twice and data survives', async () => {
     const dataDir = freshDir();
     const first = await openStore({ dataDir });
-    await first.teams.create({ id: 'team-1', name: 'Acme', createdAt: '2024-01-01T00:00:00.000Z', groupManagedRoles: false });
+    await first.teams.create({ id: 'team-1', name: 'Acme', createdAt: '2024-01-01T00:00:00.000Z', groupManagedRoles: false, validateSamlEmails: false });
     await first.close();
     const second = await openStore({ dataDir });
     expect(await second.teams.get('team-1')).toMatchObject({ name: 'Acme' });

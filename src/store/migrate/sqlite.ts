@@ -24,8 +24,8 @@ interface Codec<T> {
 
 const teams: Codec<Team> = {
   table: 'teams',
-  fromRow: (r) => ({ id: str(r.id), name: str(r.name), createdAt: str(r.created_at), groupManagedRoles: r.group_managed_roles === 1 }),
-  toRow: (t) => ({ id: t.id, name: t.name, created_at: t.createdAt, group_managed_roles: t.groupManagedRoles ? 1 : 0 }),
+  fromRow: (r) => ({ id: str(r.id), name: str(r.name), createdAt: str(r.created_at), groupManagedRoles: r.group_managed_roles === 1, validateSamlEmails: r.validate_saml_emails === 1 }),
+  toRow: (t) => ({ id: t.id, name: t.name, created_at: t.createdAt, group_managed_roles: t.groupManagedRoles ? 1 : 0, validate_saml_emails: t.validateSamlEmails ? 1 : 0 }),
 };
 
 const users: Codec<User> = {
@@ -171,6 +171,8 @@ const invitations: Codec<InvitationRecord> = {
   table: 'invitations',
   fromRow: (r) => ({
     id: str(r.id),
+    // Stores from before 010_email_validation have no purpose column: every link was an invitation.
+    purpose: r.purpose === 'email-validation' ? 'email-validation' : 'invitation',
     teamId: str(r.team_id),
     userId: str(r.user_id),
     email: str(r.email),
@@ -183,6 +185,7 @@ const invitations: Codec<InvitationRecord> = {
   }),
   toRow: (i) => ({
     id: i.id,
+    purpose: i.purpose,
     team_id: i.teamId,
     user_id: i.userId,
     email: i.email,

@@ -6,6 +6,8 @@ export interface TeamDoc {
   name: string;
   createdAt: string;
   groupManagedRoles: boolean;
+  /** Absent on teams written before issue 21: off. */
+  validateSamlEmails?: boolean;
 }
 
 export interface EmailDoc {
@@ -122,6 +124,8 @@ export interface GroupMemberDoc {
 
 export interface InvitationDoc {
   _id: string;
+  /** Absent on links written before issue 21: an invitation. */
+  purpose?: 'invitation' | 'email-validation';
   teamId: string;
   userId: string;
   email: string;

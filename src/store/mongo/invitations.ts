@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { Invitation, InvitationRepo, Timestamp, User } from '../port';
+import type { Invitation, InvitationPurpose, InvitationRepo, Timestamp, User } from '../port';
 import type { InvitationDoc, UserDoc } from './documents';
 import { mapUniqueViolation } from './errors';
 import type { Models } from './models';
@@ -8,6 +8,7 @@ import { docToUser } from './user-docs';
 function docToInvitation(doc: InvitationDoc): Invitation {
   return {
     id: doc._id,
+    purpose: doc.purpose ?? 'invitation',
     teamId: doc.teamId,
     userId: doc.userId,
     email: doc.email,
@@ -21,6 +22,8 @@ function docToInvitation(doc: InvitationDoc): Invitation {
 }
 
 const OPEN = { acceptedAt: null, voidedAt: null };
+/** Links written before issue 21 have no purpose field: they are invitations. */
+const ofPurpose = (purpose: InvitationPurpose) => (purpose === 'invitation' ? { purpose: { $ne: 'email-validation' as const } } : { purpose });
 
 export class MongoInvitationRepo implements InvitationRepo {
   constructor(
@@ -31,6 +34,7 @@ export class MongoInvitationRepo implements InvitationRepo {
   async create(i: Invitation): Promise<void> {
     const doc: InvitationDoc = {
       _id: i.id,
+      purpose: i.purpose,
       teamId: i.teamId,
       userId: i.userId,
       email: i.email,
@@ -43,7 +47,7 @@ export class MongoInvitationRepo implements InvitationRepo {
     };
     await mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
-        await this.models.Invitation.updateMany({ userId: i.userId, ...OPEN }, { $set: { voidedAt: i.createdAt } }, { session });
+        await this.models.Invitation.updateMany({ userId: i.userId, ...ofPurpose(i.purpose), ...OPEN }, { $set: { voidedAt: i.createdAt } }, { session });
         await this.models.Invitation.insertOne(doc, { session });
       }),
     );
@@ -54,9 +58,35 @@ export class MongoInvitationRepo implements InvitationRepo {
     return doc ? docToInvitation(doc) : null;
   }
 
-  async findOpenForUser(teamId: string, userId: string): Promise<Invitation | null> {
-    const doc = await this.models.Invitation.findOne({ teamId, userId, ...OPEN }).sort({ createdAt: -1, _id: -1 }).lean<InvitationDoc>();
+  async findOpenForUser(teamId: string, userId: string, purpose: InvitationPurpose = 'invitation'): Promise<Invitation | null> {
+    const doc = await this.models.Invitation.findOne({ teamId, userId, ...ofPurpose(purpose), ...OPEN }).sort({ createdAt: -1, _id: -1 }).lean<InvitationDoc>();
     return doc ? docToInvitation(doc) : null;
+  }
+
+  async listOpenForUsers(teamId: string, userIds: readonly string[], purpose: InvitationPurpose): Promise<Invitation[]> {
+    if (userIds.length === 0) return [];
+    const docs = await this.models.Invitation.find({ teamId, userId: { $in: [...userIds] }, ...ofPurpose(purpose), ...OPEN }).sort({ createdAt: 1, _id: 1 }).lean<InvitationDoc[]>();
+    return docs.map(docToInvitation);
+  }
+
+  /** Single use as accept(): the conditional update on the link decides which racing request wins. */
+  async validateEmail(id: string, now: Timestamp): Promise<User | null> {
+    return mapUniqueViolation(() =>
+      this.connection.transaction(async (session) => {
+        const invitation = await this.models.Invitation.findOneAndUpdate(
+          { _id: id, purpose: 'email-validation', ...OPEN, expiresAt: { $gt: now } },
+          { $set: { acceptedAt: now } },
+          { session, returnDocument: 'after' },
+        ).lean<InvitationDoc>();
+        if (!invitation) return null;
+        const user = await this.models.User.findOneAndUpdate(
+          { _id: invitation.userId, teamId: invitation.teamId },
+          { $set: { email: invitation.email, emailLower: invitation.email.toLowerCase(), updatedAt: now }, $inc: { version: 1 } },
+          { session, returnDocument: 'after' },
+        ).lean<UserDoc>();
+        return user ? docToUser(user) : null;
+      }),
+    );
   }
 
   /**
@@ -76,7 +106,7 @@ export class MongoInvitationRepo implements InvitationRepo {
   private acceptInTransaction(id: string, passwordHash: string, now: Timestamp): Promise<User | null> {
     return this.connection.transaction(async (session) => {
       const invitation = await this.models.Invitation.findOneAndUpdate(
-        { _id: id, ...OPEN, expiresAt: { $gt: now } },
+        { _id: id, ...ofPurpose('invitation'), ...OPEN, expiresAt: { $gt: now } },
         { $set: { acceptedAt: now } },
         { session, returnDocument: 'after' },
       ).lean<InvitationDoc>();
@@ -91,8 +121,8 @@ export class MongoInvitationRepo implements InvitationRepo {
     });
   }
 
-  async voidForUser(userId: string, now: Timestamp): Promise<void> {
-    await this.models.Invitation.updateMany({ userId, ...OPEN }, { $set: { voidedAt: now } });
+  async voidForUser(userId: string, now: Timestamp, purpose?: InvitationPurpose): Promise<void> {
+    await this.models.Invitation.updateMany({ userId, ...(purpose ? ofPurpose(purpose) : {}), ...OPEN }, { $set: { voidedAt: now } });
   }
 
   async recordSendResult(id: string, error: string | null): Promise<void> {

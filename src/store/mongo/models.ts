@@ -15,7 +15,7 @@ Schema.Types.String.checkRequired((value: unknown) => typeof value === 'string')
 const nullableString = { type: String, default: null };
 
 const teamSchema = new Schema<TeamDoc>(
-  { _id: { type: String, required: true }, name: { type: String, required: true }, createdAt: { type: String, required: true }, groupManagedRoles: { type: Boolean, default: false } },
+  { _id: { type: String, required: true }, name: { type: String, required: true }, createdAt: { type: String, required: true }, groupManagedRoles: { type: Boolean, default: false }, validateSamlEmails: { type: Boolean, default: false } },
   options,
 );
 
@@ -173,6 +173,7 @@ groupMemberSchema.index({ teamId: 1, userId: 1 });
 const invitationSchema = new Schema<InvitationDoc>(
   {
     _id: { type: String, required: true },
+    purpose: { type: String, default: 'invitation' },
     teamId: { type: String, required: true },
     userId: { type: String, required: true },
     email: { type: String, required: true },

@@ -1,10 +1,11 @@
-import type { Invitation, InvitationRepo, Timestamp, User } from '../port';
+import type { Invitation, InvitationPurpose, InvitationRepo, Timestamp, User } from '../port';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
 import { rowToUser, type UserRow } from './user-rows';
 
 interface InvitationRow {
   id: string;
+  purpose: string;
   team_id: string;
   user_id: string;
   email: string;
@@ -19,6 +20,7 @@ interface InvitationRow {
 function rowToInvitation(row: InvitationRow): Invitation {
   return {
     id: row.id,
+    purpose: row.purpose === 'email-validation' ? 'email-validation' : 'invitation',
     teamId: row.team_id,
     userId: row.user_id,
     email: row.email,
@@ -37,17 +39,24 @@ export class SqliteInvitationRepo implements InvitationRepo {
   private readonly statements;
   private readonly createTx;
   private readonly acceptTx;
+  private readonly validateEmailTx;
 
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO invitations (id, team_id, user_id, email, token_hash, created_at, expires_at, accepted_at, voided_at, last_send_error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO invitations (id, purpose, team_id, user_id, email, token_hash, created_at, expires_at, accepted_at, voided_at, last_send_error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       voidForUser: db.prepare(`UPDATE invitations SET voided_at = ? WHERE user_id = ? AND ${OPEN}`),
+      voidForUserPurpose: db.prepare(`UPDATE invitations SET voided_at = ? WHERE user_id = ? AND purpose = ? AND ${OPEN}`),
       byTokenHash: db.prepare('SELECT * FROM invitations WHERE token_hash = ?'),
-      openForUser: db.prepare(`SELECT * FROM invitations WHERE team_id = ? AND user_id = ? AND ${OPEN} ORDER BY created_at DESC, id DESC LIMIT 1`),
-      markAccepted: db.prepare(`UPDATE invitations SET accepted_at = ? WHERE id = ? AND ${OPEN} AND expires_at > ? RETURNING *`),
+      openForUser: db.prepare(`SELECT * FROM invitations WHERE team_id = ? AND user_id = ? AND purpose = ? AND ${OPEN} ORDER BY created_at DESC, id DESC LIMIT 1`),
+      // One statement for any number of ids: the list arrives as a JSON array.
+      openForUsers: db.prepare(
+        `SELECT * FROM invitations WHERE team_id = ? AND purpose = ? AND ${OPEN} AND user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
+      ),
+      markAccepted: db.prepare(`UPDATE invitations SET accepted_at = ? WHERE id = ? AND purpose = ? AND ${OPEN} AND expires_at > ? RETURNING *`),
+      setUserEmail: db.prepare('UPDATE users SET email = ?, email_lower = lower(?), version = version + 1, updated_at = ? WHERE id = ? AND team_id = ? RETURNING *'),
       activateUser: db.prepare(
         `UPDATE users SET status = 'active', password_hash = ?, version = version + 1, updated_at = ?
          WHERE id = ? AND team_id = ? AND status = 'pending' RETURNING *`,
@@ -55,16 +64,23 @@ export class SqliteInvitationRepo implements InvitationRepo {
       recordSendResult: db.prepare('UPDATE invitations SET last_send_error = ? WHERE id = ?'),
     };
     this.createTx = db.transaction((i: Invitation) => {
-      this.statements.voidForUser.run(i.createdAt, i.userId);
-      this.statements.insert.run(i.id, i.teamId, i.userId, i.email, i.tokenHash, i.createdAt, i.expiresAt, i.acceptedAt, i.voidedAt, i.lastSendError);
+      this.statements.voidForUserPurpose.run(i.createdAt, i.userId, i.purpose);
+      this.statements.insert.run(i.id, i.purpose, i.teamId, i.userId, i.email, i.tokenHash, i.createdAt, i.expiresAt, i.acceptedAt, i.voidedAt, i.lastSendError);
     });
     // Both updates or neither: a consumed link always leaves an active user, and a link can be consumed once.
     this.acceptTx = db.transaction((id: string, passwordHash: string, now: Timestamp): User | null => {
-      const invitation = this.statements.markAccepted.get(now, id, now) as InvitationRow | undefined;
+      const invitation = this.statements.markAccepted.get(now, id, 'invitation', now) as InvitationRow | undefined;
       if (!invitation) return null;
       const user = this.statements.activateUser.get(passwordHash, now, invitation.user_id, invitation.team_id) as UserRow | undefined;
       if (!user) throw new NotPendingRollback();
       return rowToUser(user);
+    });
+    // Both or neither: a used validation link always leaves the address as the sign-in email.
+    this.validateEmailTx = db.transaction((id: string, now: Timestamp): User | null => {
+      const invitation = this.statements.markAccepted.get(now, id, 'email-validation', now) as InvitationRow | undefined;
+      if (!invitation) return null;
+      const user = this.statements.setUserEmail.get(invitation.email, invitation.email, now, invitation.user_id, invitation.team_id) as UserRow | undefined;
+      return user ? rowToUser(user) : null;
     });
   }
 
@@ -77,9 +93,18 @@ export class SqliteInvitationRepo implements InvitationRepo {
     return row ? rowToInvitation(row) : null;
   }
 
-  async findOpenForUser(teamId: string, userId: string): Promise<Invitation | null> {
-    const row = this.statements.openForUser.get(teamId, userId) as InvitationRow | undefined;
+  async findOpenForUser(teamId: string, userId: string, purpose: InvitationPurpose = 'invitation'): Promise<Invitation | null> {
+    const row = this.statements.openForUser.get(teamId, userId, purpose) as InvitationRow | undefined;
     return row ? rowToInvitation(row) : null;
+  }
+
+  async listOpenForUsers(teamId: string, userIds: readonly string[], purpose: InvitationPurpose): Promise<Invitation[]> {
+    if (userIds.length === 0) return [];
+    return (this.statements.openForUsers.all(teamId, purpose, JSON.stringify(userIds)) as InvitationRow[]).map(rowToInvitation);
+  }
+
+  async validateEmail(id: string, now: Timestamp): Promise<User | null> {
+    return mapUniqueViolation(() => this.validateEmailTx.immediate(id, now));
   }
 
   async accept(id: string, passwordHash: string, now: Timestamp): Promise<User | null> {
@@ -91,8 +116,9 @@ export class SqliteInvitationRepo implements InvitationRepo {
     }
   }
 
-  async voidForUser(userId: string, now: Timestamp): Promise<void> {
-    this.statements.voidForUser.run(now, userId);
+  async voidForUser(userId: string, now: Timestamp, purpose?: InvitationPurpose): Promise<void> {
+    if (purpose) this.statements.voidForUserPurpose.run(now, userId, purpose);
+    else this.statements.voidForUser.run(now, userId);
   }
 
   async recordSendResult(id: string, error: string | null): Promise<void> {

@@ -6,6 +6,7 @@ import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 import { INDEXES_005 } from './schema-005-indexes';
 import { ASCII_FOLD_008, RATE_LIMITS_SCHEMA } from './schema-008-rate-limits';
 import { KEYS_SCHEMA_009 } from './schema-009-keys';
+import { EMAIL_VALIDATION_SCHEMA_010 } from './schema-010-email-validation';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '005_indexes', up: INDEXES_005 },
   { id: '008_rate_limits_ascii_fold', up: RATE_LIMITS_SCHEMA + ASCII_FOLD_008 },
   { id: '009_keys', up: KEYS_SCHEMA_009 },
+  { id: '010_email_validation', up: EMAIL_VALIDATION_SCHEMA_010 },
 ];
 
 /**

@@ -8,10 +8,11 @@ interface TeamRow {
   name: string;
   created_at: string;
   group_managed_roles: number;
+  validate_saml_emails: number;
 }
 
 function rowToTeam(row: TeamRow): Team {
-  return { id: row.id, name: row.name, createdAt: row.created_at, groupManagedRoles: row.group_managed_roles === 1 };
+  return { id: row.id, name: row.name, createdAt: row.created_at, groupManagedRoles: row.group_managed_roles === 1, validateSamlEmails: row.validate_saml_emails === 1 };
 }
 
 export class SqliteTeamRepo implements TeamRepo {
@@ -20,10 +21,10 @@ export class SqliteTeamRepo implements TeamRepo {
 
   constructor(db: Db, users: SqliteUserRepo) {
     this.statements = {
-      insert: db.prepare('INSERT INTO teams (id, name, created_at, group_managed_roles) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO teams (id, name, created_at, group_managed_roles, validate_saml_emails) VALUES (?, ?, ?, ?, ?)'),
       get: db.prepare('SELECT * FROM teams WHERE id = ?'),
       list: db.prepare('SELECT * FROM teams ORDER BY created_at, id'),
-      update: db.prepare('UPDATE teams SET name = ?, group_managed_roles = ? WHERE id = ?'),
+      update: db.prepare('UPDATE teams SET name = ?, group_managed_roles = ?, validate_saml_emails = ? WHERE id = ?'),
     };
     // Both rows or neither: a duplicate owner email must not leave an ownerless team behind.
     this.createWithOwnerTx = db.transaction((team: Team, owner: NewUser) => {
@@ -51,12 +52,12 @@ export class SqliteTeamRepo implements TeamRepo {
   }
 
   async update(team: Team): Promise<Team> {
-    const result = this.statements.update.run(team.name, team.groupManagedRoles ? 1 : 0, team.id);
+    const result = this.statements.update.run(team.name, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0, team.id);
     if (result.changes === 0) throw new Error(`team ${team.id} does not exist`);
     return team;
   }
 
   private insertNow(team: Team): void {
-    this.statements.insert.run(team.id, team.name, team.createdAt, team.groupManagedRoles ? 1 : 0);
+    this.statements.insert.run(team.id, team.name, team.createdAt, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0);
   }
 }

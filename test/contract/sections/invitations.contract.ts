@@ -20,6 +20,7 @@ export function invitationsContract(store: GetStore): void {
     const createdAt = new Date().toISOString();
     return {
       id: randomUUID(),
+      purpose: 'invitation',
       teamId: user.teamId,
       userId: user.id,
       email: user.email ?? 'x@acme.test',
@@ -136,5 +137,89 @@ export function invitationsContract(store: GetStore): void {
     await store().invitations.create(invitation);
     expect(await store().users.delete(team.id, user.id)).toBe(true);
     expect(await store().invitations.findByTokenHash(invitation.tokenHash)).toBeNull();
+  });
+
+  describe('email validations (purpose email-validation)', () => {
+    async function ssoUser(): Promise<User> {
+      return store().users.create(newUser(team.id, { externalId: `sso-${uniqueSuffix()}@acme.test` }));
+    }
+    const validationOf = (user: User, overrides: Partial<Invitation> = {}) => newInvitation(user, { purpose: 'email-validation', email: user.externalId!, ...overrides });
+
+    test('When a validation link is used, then the address becomes the sign-in email with a new version, once', async () => {
+      const user = await ssoUser();
+      const validation = validationOf(user);
+      await store().invitations.create(validation);
+      expect(await store().invitations.findOpenForUser(team.id, user.id, 'email-validation')).toEqual(validation);
+      const now = new Date().toISOString();
+      const validated = await store().invitations.validateEmail(validation.id, now);
+      expect(validated).toMatchObject({ id: user.id, email: user.externalId, status: 'active', version: user.version + 1 });
+      expect(await store().users.get(team.id, user.id)).toEqual(validated);
+      expect(await store().users.findByEmail(user.externalId!)).toMatchObject({ id: user.id });
+      expect(await store().invitations.findByTokenHash(validation.tokenHash)).toMatchObject({ acceptedAt: now });
+      expect(await store().invitations.validateEmail(validation.id, now)).toBeNull();
+    });
+
+    test('When a validation link is used as an invitation (or the reverse), then nothing happens', async () => {
+      const user = await ssoUser();
+      const validation = validationOf(user);
+      await store().invitations.create(validation);
+      const now = new Date().toISOString();
+      expect(await store().invitations.accept(validation.id, 'hash', now)).toBeNull();
+      const pending = await pendingUser();
+      const invitation = newInvitation(pending);
+      await store().invitations.create(invitation);
+      expect(await store().invitations.validateEmail(invitation.id, now)).toBeNull();
+      expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, passwordHash: null, version: user.version });
+    });
+
+    test('When an expired validation link is used, then the user keeps no sign-in email', async () => {
+      const user = await ssoUser();
+      const validation = validationOf(user);
+      await store().invitations.create(validation);
+      expect(await store().invitations.validateEmail(validation.id, minutesFrom(validation.expiresAt, 1))).toBeNull();
+      expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, version: user.version });
+    });
+
+    test('When another account already signs in with the address, then validating is refused and nothing is written', async () => {
+      const taken = `taken-${uniqueSuffix()}@acme.test`;
+      await store().users.create(newUser(team.id, { email: taken, managedBy: 'manual' }));
+      const user = await store().users.create(newUser(team.id, { externalId: taken.toUpperCase() }));
+      const validation = validationOf(user, { email: taken });
+      await store().invitations.create(validation);
+      await expect(store().invitations.validateEmail(validation.id, new Date().toISOString())).rejects.toMatchObject({ field: 'email' });
+      expect(await store().invitations.findByTokenHash(validation.tokenHash)).toMatchObject({ acceptedAt: null });
+      expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, version: user.version });
+    });
+
+    test('When a validation and an invitation are open for one user, then creating or voiding one purpose leaves the other open', async () => {
+      const user = await pendingUser();
+      const invitation = newInvitation(user);
+      await store().invitations.create(invitation);
+      const first = validationOf(user, { email: user.email! });
+      await store().invitations.create(first);
+      const second = validationOf(user, { email: user.email!, createdAt: minutesFrom(first.createdAt, 1) });
+      await store().invitations.create(second);
+      expect(await store().invitations.findOpenForUser(team.id, user.id)).toEqual(invitation);
+      expect(await store().invitations.findOpenForUser(team.id, user.id, 'email-validation')).toEqual(second);
+      expect(await store().invitations.findByTokenHash(first.tokenHash)).toMatchObject({ voidedAt: second.createdAt });
+      await store().invitations.voidForUser(user.id, new Date().toISOString(), 'email-validation');
+      expect(await store().invitations.findOpenForUser(team.id, user.id, 'email-validation')).toBeNull();
+      expect(await store().invitations.findOpenForUser(team.id, user.id)).toEqual(invitation);
+    });
+
+    test('When open validations are listed for several users, then only that team’s open ones of that purpose come back', async () => {
+      const a = await ssoUser();
+      const b = await ssoUser();
+      const c = await ssoUser();
+      const va = validationOf(a);
+      const vb = validationOf(b);
+      await store().invitations.create(va);
+      await store().invitations.create(vb);
+      await store().invitations.create(newInvitation(c));
+      await store().invitations.voidForUser(b.id, new Date().toISOString());
+      expect(await store().invitations.listOpenForUsers(team.id, [a.id, b.id, c.id], 'email-validation')).toEqual([va]);
+      expect(await store().invitations.listOpenForUsers(randomUUID(), [a.id], 'email-validation')).toEqual([]);
+      expect(await store().invitations.listOpenForUsers(team.id, [], 'email-validation')).toEqual([]);
+    });
   });
 }

@@ -11,10 +11,11 @@ export function teamsContract(store: GetStore): void {
     expect(await store().teams.get('no-such-team')).toBeNull();
   });
 
-  test('When a team is updated, then its name and groupManagedRoles change', async () => {
+  test('When a team is updated, then its name, groupManagedRoles and validateSamlEmails change', async () => {
     const team = newTeam();
     await store().teams.create(team);
-    const renamed = { ...team, name: 'Renamed', groupManagedRoles: true };
+    expect((await store().teams.get(team.id))?.validateSamlEmails).toBe(false);
+    const renamed = { ...team, name: 'Renamed', groupManagedRoles: true, validateSamlEmails: true };
     expect(await store().teams.update(renamed)).toEqual(renamed);
     expect(await store().teams.get(team.id)).toEqual(renamed);
   });
