@@ -1,5 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
+import { emailValidationRoutes } from './accounts/email-validation-routes';
 import { invitationRoutes } from './accounts/invitation-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
@@ -57,6 +58,7 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
   app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
+  app.use(emailValidationRoutes({ accounts: services.accounts, emailValidation: services.emailValidation, rateLimits: services.rateLimits }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));

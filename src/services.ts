@@ -2,6 +2,7 @@ import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { createAuditor, type Auditor } from './accounts/audit';
+import { EmailValidationService } from './accounts/email-validation-service';
 import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
 import { RateLimits } from './http/rate-limits';
@@ -31,6 +32,7 @@ export interface Services {
   scimTokens: ScimTokenService;
   mailer: Mailer;
   invitations: InvitationService;
+  emailValidation: EmailValidationService;
   scimUsers: ScimUserService;
   provisioningLog: ProvisioningLogWriter;
   idps: IdentityProviderService;
@@ -65,7 +67,8 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const scimTokens = new ScimTokenService(store, audit, config.maxScimTokensPerTeam, idpExists);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
   const invitations = new InvitationService(store, config, mailer, audit, logger);
-  const scimUsers = new ScimUserService(store, config, invitations);
+  const emailValidation = new EmailValidationService(store, invitations, audit);
+  const scimUsers = new ScimUserService(store, config, invitations, emailValidation);
   const idps = new IdentityProviderService(store, config, audit);
   const keyWrap = keyWrapFromConfig(config);
   const spKeyring = new SpKeyring(store, keyWrap);
@@ -77,5 +80,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null };
 }

@@ -44,7 +44,7 @@ export class AccountService {
     const name = checkTeamName(input.name);
     const email = normaliseEmail(input.ownerEmail);
     const password = checkPasswordRules(input.password);
-    const team: Team = { id: randomUUID(), name, createdAt: nowIso(), groupManagedRoles: false };
+    const team: Team = { id: randomUUID(), name, createdAt: nowIso(), groupManagedRoles: false, validateSamlEmails: false };
     const owner = await this.newPasswordUser(team.id, email, password, 'owner');
     try {
       const created = await this.store.teams.createWithOwner(team, owner);

@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { addSeconds, nowIso, randomSecret, sha256Hex } from '../crypto';
 import { AppError, badRequest, conflict, notFound } from '../http/errors';
-import { invitationMail } from '../mail/invitation-mail';
-import type { Mailer } from '../mail/mailer';
+import { emailValidationMail } from '../mail/email-validation-mail';
+import { invitationMail, type InvitationMailInput } from '../mail/invitation-mail';
+import type { Mail, Mailer } from '../mail/mailer';
 import { ScimError } from '../scim/errors';
-import type { AuditActor, Invitation, ScimToken, Store, Team, User } from '../store/port';
+import type { AuditActor, Invitation, InvitationPurpose, ScimToken, Store, Team, User } from '../store/port';
 import { normaliseEmail } from './account-service';
 import type { Auditor } from './audit';
 import { checkPasswordRules, hashPassword } from './passwords';
@@ -21,7 +22,7 @@ export interface InvitationStatus {
   last_send_error: string | null;
 }
 
-export type InvitationReason = 'provisioned' | 'email-changed' | 'resent';
+export type InvitationReason = 'provisioned' | 'email-changed' | 'identifier-changed' | 'resent';
 
 /** Secrets we hand out are 32 random bytes, base64url: exactly 43 characters. */
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -35,10 +36,44 @@ export class InvitationLinkError extends AppError {
     status: number,
     message: string,
     public readonly expiresAt?: string,
+    public readonly purpose: InvitationPurpose = 'invitation',
   ) {
-    super(status, `invitation-${problem}`, message);
+    super(status, `${purpose}-${problem}`, message);
   }
 }
+
+/** What differs between the kinds of mailed link: their page, mail, audit names and what a dead link says. */
+interface LinkKind {
+  path: string;
+  mail: (input: InvitationMailInput) => Mail;
+  /** Audit actions are `${audit}.created`, `.sent`, `.send-failed`. */
+  audit: string;
+  invalid: string;
+  used: string;
+  replaced: string;
+  expired: string;
+}
+
+const LINK_KINDS: Record<InvitationPurpose, LinkKind> = {
+  invitation: {
+    path: '/invitations/accept',
+    mail: invitationMail,
+    audit: 'invitation',
+    invalid: 'This invitation link is not valid. Check that you opened the whole link from the email, or ask your team administrator to send a new invitation.',
+    used: 'This invitation has already been used. Sign in with your email address and the password you chose.',
+    replaced: 'This invitation link was replaced by a newer one (or withdrawn). Use the link in the most recent invitation email, or ask your team administrator to send a new one.',
+    expired: 'This invitation link has expired. Ask your team administrator to send a new invitation.',
+  },
+  'email-validation': {
+    path: '/email-validation',
+    mail: emailValidationMail,
+    audit: 'email-validation',
+    invalid: 'This email validation link is not valid. Check that you opened the whole link from the email, or ask your team administrator to send a new one (People page: "Re-send validation").',
+    used: 'This email validation link has already been used: a link works once. If your address shows as not validated, ask your team administrator to send a new one (People page: "Re-send validation").',
+    replaced: 'This email validation link was replaced by a newer one, or your email address changed since it was sent. Use the link in the most recent email, or ask your team administrator to send a new one (People page: "Re-send validation").',
+    expired: 'This email validation link has expired. Ask your team administrator to send a new one (People page: "Re-send validation").',
+  },
+};
 
 export interface CheckedLink {
   invitation: Invitation;
@@ -133,17 +168,26 @@ export class InvitationService {
     return statusOf(invitation);
   }
 
-  /** Resolves a link's secret to a usable invitation, or throws the reason it cannot be used. */
-  async check(secret: unknown, now = nowIso()): Promise<CheckedLink> {
-    const invalid = new InvitationLinkError('invalid', 404, 'This invitation link is not valid. Check that you opened the whole link from the email, or ask your team administrator to send a new invitation.');
+  /**
+   * Resolves a link's secret to its open, unexpired record of this purpose, or throws the reason it
+   * cannot be used (invalid, used, replaced, expired). A link of the other purpose is invalid here.
+   */
+  async checkLink(secret: unknown, purpose: InvitationPurpose, now = nowIso()): Promise<Invitation> {
+    const kind = LINK_KINDS[purpose];
+    const invalid = new InvitationLinkError('invalid', 404, kind.invalid, undefined, purpose);
     if (typeof secret !== 'string' || !SECRET_SHAPE.test(secret)) throw invalid;
     const invitation = await this.store.invitations.findByTokenHash(sha256Hex(secret));
-    if (!invitation) throw invalid;
-    if (invitation.acceptedAt) throw new InvitationLinkError('used', 410, 'This invitation has already been used. Sign in with your email address and the password you chose.');
-    if (invitation.voidedAt)
-      throw new InvitationLinkError('replaced', 410, 'This invitation link was replaced by a newer one (or withdrawn). Use the link in the most recent invitation email, or ask your team administrator to send a new one.');
-    if (invitation.expiresAt <= now)
-      throw new InvitationLinkError('expired', 410, 'This invitation link has expired. Ask your team administrator to send a new invitation.', invitation.expiresAt);
+    if (!invitation || invitation.purpose !== purpose) throw invalid;
+    if (invitation.acceptedAt) throw new InvitationLinkError('used', 410, kind.used, undefined, purpose);
+    if (invitation.voidedAt) throw new InvitationLinkError('replaced', 410, kind.replaced, undefined, purpose);
+    if (invitation.expiresAt <= now) throw new InvitationLinkError('expired', 410, kind.expired, invitation.expiresAt, purpose);
+    return invitation;
+  }
+
+  /** Resolves a link's secret to a usable invitation, or throws the reason it cannot be used. */
+  async check(secret: unknown, now = nowIso()): Promise<CheckedLink> {
+    const invalid = new InvitationLinkError('invalid', 404, LINK_KINDS.invitation.invalid);
+    const invitation = await this.checkLink(secret, 'invitation', now);
     const user = await this.store.users.get(invitation.teamId, invitation.userId);
     const team = await this.store.teams.get(invitation.teamId);
     if (!user || !team) throw invalid;
@@ -172,16 +216,26 @@ export class InvitationService {
     while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
-  private async issue(user: User, actor: AuditActor, reason: InvitationReason): Promise<Invitation> {
+  private issue(user: User, actor: AuditActor, reason: InvitationReason): Promise<Invitation> {
+    return this.issueLink(user, user.email!, 'invitation', actor, reason);
+  }
+
+  /**
+   * Mints a single-use, expiring link of this purpose for `email` (only its SHA-256 is stored; the
+   * user's older open link of the same purpose stops working), audits it, and mails it in the
+   * background. Email validation (src/accounts/email-validation-service.ts) issues its links here.
+   */
+  async issueLink(user: User, email: string, purpose: InvitationPurpose, actor: AuditActor, reason: InvitationReason): Promise<Invitation> {
     const team = await this.store.teams.get(user.teamId);
     if (!team) throw notFound('team-not-found', `No team with id ${user.teamId}.`);
     const secret = randomSecret();
     const createdAt = nowIso();
     const invitation: Invitation = {
       id: randomUUID(),
+      purpose,
       teamId: user.teamId,
       userId: user.id,
-      email: user.email!,
+      email,
       tokenHash: sha256Hex(secret),
       createdAt,
       expiresAt: addSeconds(createdAt, this.config.invitationTtlHours * 3600),
@@ -190,7 +244,7 @@ export class InvitationService {
       lastSendError: null,
     };
     await this.store.invitations.create(invitation); // voids the user's older links
-    await this.audit({ teamId: user.teamId, actor, action: 'invitation.created', targetType: 'user', targetId: user.id, details: { invitationId: invitation.id, email: invitation.email, reason, expiresAt: invitation.expiresAt } });
+    await this.audit({ teamId: user.teamId, actor, action: `${LINK_KINDS[purpose].audit}.created`, targetType: 'user', targetId: user.id, details: { invitationId: invitation.id, email: invitation.email, reason, expiresAt: invitation.expiresAt } });
     const delivery = this.deliver(invitation, secret, team).finally(() => this.deliveries.delete(delivery));
     this.deliveries.add(delivery);
     return invitation;
@@ -198,18 +252,19 @@ export class InvitationService {
 
   /** Never throws: a failed send leaves the invitation pending with lastSendError, audited and logged. */
   private async deliver(invitation: Invitation, secret: string, team: Team): Promise<void> {
-    const link = `${this.config.publicUrl}/invitations/accept?token=${secret}`;
+    const kind = LINK_KINDS[invitation.purpose];
+    const link = `${this.config.publicUrl}${kind.path}?token=${secret}`;
     const base = { teamId: invitation.teamId, actor: { type: 'system' as const, id: null, name: 'mailer' }, targetType: 'user', targetId: invitation.userId };
     try {
-      const result = await this.mailer.send(invitationMail({ to: invitation.email, teamName: team.name, link, expiresAt: new Date(invitation.expiresAt) }));
+      const result = await this.mailer.send(kind.mail({ to: invitation.email, teamName: team.name, link, expiresAt: new Date(invitation.expiresAt) }));
       await this.store.invitations.recordSendResult(invitation.id, null);
-      await this.audit({ ...base, action: 'invitation.sent', details: { invitationId: invitation.id, email: invitation.email, delivery: result.delivery } });
+      await this.audit({ ...base, action: `${kind.audit}.sent`, details: { invitationId: invitation.id, email: invitation.email, delivery: result.delivery } });
     } catch (e) {
       const error = describeSendError(e);
-      this.logger.warn({ invitationId: invitation.id, userId: invitation.userId, error }, 'invitation email could not be sent; it stays pending and can be re-sent');
+      this.logger.warn({ invitationId: invitation.id, purpose: invitation.purpose, userId: invitation.userId, error }, `${kind.audit} email could not be sent; it stays open and can be re-sent`);
       try {
         await this.store.invitations.recordSendResult(invitation.id, error);
-        await this.audit({ ...base, action: 'invitation.send-failed', details: { invitationId: invitation.id, email: invitation.email, error } });
+        await this.audit({ ...base, action: `${kind.audit}.send-failed`, details: { invitationId: invitation.id, email: invitation.email, error } });
       } catch (recordError) {
         this.logger.error({ err: recordError, invitationId: invitation.id }, 'could not record the invitation send failure');
       }
@@ -217,7 +272,7 @@ export class InvitationService {
   }
 }
 
-function statusOf(invitation: Invitation, now = nowIso()): InvitationStatus {
+export function statusOf(invitation: Invitation, now = nowIso()): InvitationStatus {
   return {
     status: invitation.expiresAt <= now ? 'expired' : 'pending',
     sent_to: invitation.email,

@@ -42,7 +42,7 @@ export function accountRoutes(deps: { accounts: AccountService; store: Store; co
   router.get('/team', auth, async (_req, res) => {
     const { team } = authOf(res);
     const tokens = await store.scimTokens.countByTeam(team.id);
-    res.json({ id: team.id, name: team.name, created_at: team.createdAt, has_scim: tokens > 0, sso_self_signup: tokens === 0, scim_tokens: tokens, group_managed_roles: team.groupManagedRoles });
+    res.json({ id: team.id, name: team.name, created_at: team.createdAt, has_scim: tokens > 0, sso_self_signup: tokens === 0, scim_tokens: tokens, group_managed_roles: team.groupManagedRoles, validate_saml_emails: team.validateSamlEmails });
   });
 
   router.post('/logout', auth, async (req, res) => {

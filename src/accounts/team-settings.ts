@@ -1,15 +1,17 @@
 /**
- * Team settings an owner controls. Today: group-managed roles (SCIM role groups set users' roles).
- * Turning it on creates (or adopts) the role groups in the same transaction as the switch.
+ * Team settings an owner controls: group-managed roles (SCIM role groups set users' roles; turning
+ * it on creates or adopts the role groups in the same transaction as the switch) and
+ * validate_saml_emails (email-shaped SSO identifiers get a validation mail; src/accounts/email-validation-service.ts).
  */
 import type { Authenticated } from './account-service';
 import type { Auditor } from './audit';
-import { badRequest, forbidden } from '../http/errors';
+import { badRequest, forbidden, notFound } from '../http/errors';
 import { roleGroupsFor } from '../scim/role-groups';
 import type { AuditActor, Group, Store } from '../store/port';
 
 export interface TeamSettingsView {
   group_managed_roles: boolean;
+  validate_saml_emails: boolean;
   role_groups: Array<{ id: string; display_name: string; role: string }>;
 }
 
@@ -21,15 +23,21 @@ export class TeamSettingsService {
 
   async get(teamId: string): Promise<TeamSettingsView> {
     const team = await this.store.teams.get(teamId);
-    return { group_managed_roles: team?.groupManagedRoles === true, role_groups: (await this.store.groups.roleGroups(teamId)).map(roleGroupView) };
+    return { group_managed_roles: team?.groupManagedRoles === true, validate_saml_emails: team?.validateSamlEmails === true, role_groups: (await this.store.groups.roleGroups(teamId)).map(roleGroupView) };
   }
 
-  /** Owners only: the switch decides who becomes admin, so an admin must not be able to flip it. */
+  /** Owners only: the switches decide who becomes admin and what mail people get, so an admin must not flip them. */
   async update(auth: Authenticated, body: unknown): Promise<TeamSettingsView> {
-    if (auth.user.role !== 'owner') throw forbidden('owner-only', 'Only team owners may change team settings.');
+    if (auth.user.role !== 'owner') throw forbidden('owner-only', 'Only team owners may change team settings; ask an owner of your team.');
+    return this.apply(auth.team.id, body, { type: 'user', id: auth.user.id, name: auth.user.email ?? auth.user.handle });
+  }
+
+  /** The change itself, for an owner (update) or the instance operator (the CLI, `gatehouse team settings`). */
+  async apply(teamId: string, body: unknown, actor: AuditActor): Promise<TeamSettingsView> {
     const wanted = readSettings(body);
-    const { team } = auth;
-    const actor: AuditActor = { type: 'user', id: auth.user.id, name: auth.user.email ?? auth.user.handle };
+    // Read now, not from the session: the team may have changed since the caller signed in.
+    const team = await this.store.teams.get(teamId);
+    if (!team) throw notFound('team-not-found', `No team with id ${teamId}.`);
     if (wanted.group_managed_roles !== undefined && wanted.group_managed_roles !== team.groupManagedRoles) {
       if (wanted.group_managed_roles) {
         const { groups, roleChanges } = await this.store.groups.enableGroupManagedRoles(team.id, roleGroupsFor(team.id));
@@ -43,6 +51,12 @@ export class TeamSettingsService {
         await this.audit({ teamId: team.id, actor, action: 'team.settings.changed', targetType: 'team', targetId: team.id, details: { group_managed_roles: { from: true, to: false } } });
       }
     }
+    if (wanted.validate_saml_emails !== undefined && wanted.validate_saml_emails !== team.validateSamlEmails) {
+      // Off stops new mails only: validated addresses stay validated, links already sent still work.
+      const current = (await this.store.teams.get(team.id)) ?? team;
+      await this.store.teams.update({ ...current, validateSamlEmails: wanted.validate_saml_emails });
+      await this.audit({ teamId: team.id, actor, action: 'team.settings.changed', targetType: 'team', targetId: team.id, details: { validate_saml_emails: { from: team.validateSamlEmails, to: wanted.validate_saml_emails } } });
+    }
     return this.get(team.id);
   }
 
@@ -52,13 +66,16 @@ function roleGroupView(g: Group) {
   return { id: g.id, display_name: g.displayName, role: g.roleGranted ?? 'member' };
 }
 
-function readSettings(body: unknown): { group_managed_roles?: boolean } {
+const SETTINGS = ['group_managed_roles', 'validate_saml_emails'] as const;
+type Setting = (typeof SETTINGS)[number];
+
+function readSettings(body: unknown): Partial<Record<Setting, boolean>> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('invalid-body', 'Send the settings as a JSON object, e.g. {"group_managed_roles": true}.');
-  const out: { group_managed_roles?: boolean } = {};
+  const out: Partial<Record<Setting, boolean>> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key !== 'group_managed_roles') throw badRequest('unknown-setting', `Unknown setting "${key}"; the settings are: group_managed_roles.`);
-    if (typeof value !== 'boolean') throw badRequest('invalid-setting', 'group_managed_roles must be true or false.');
-    out.group_managed_roles = value;
+    if (!(SETTINGS as readonly string[]).includes(key)) throw badRequest('unknown-setting', `Unknown setting "${key}"; the settings are: ${SETTINGS.join(', ')}.`);
+    if (typeof value !== 'boolean') throw badRequest('invalid-setting', `${key} must be true or false.`);
+    out[key as Setting] = value;
   }
   return out;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { operatorActor } from '../accounts/audit';
 import { withServices } from './context';
 import { print } from './output';
-import { resolvePassword } from './password-input';
+import { CliUsageError, resolvePassword } from './password-input';
 
 export function registerTeamCommands(program: Command): void {
   const team = program.command('team').description('create and list teams');
@@ -38,6 +38,25 @@ export function registerTeamCommands(program: Command): void {
       });
     });
 
+  team
+    .command('settings')
+    .description('show or change a team\'s settings (as PUT /team/settings does for its owner); audited as the operator')
+    .requiredOption('--team <id>', 'team id')
+    .option('--validate-saml-emails <on|off>', 'email validation of SSO users provisioned through SCIM (validateSAMLemails)')
+    .option('--group-managed-roles <on|off>', "membership in the team's role groups sets users' roles")
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const changes: Record<string, boolean> = {};
+      if (opts.validateSamlEmails !== undefined) changes.validate_saml_emails = onOff('--validate-saml-emails', opts.validateSamlEmails);
+      if (opts.groupManagedRoles !== undefined) changes.group_managed_roles = onOff('--group-managed-roles', opts.groupManagedRoles);
+      await withServices(async ({ teamSettings, accounts }) => {
+        await accounts.requireTeam(opts.team);
+        const settings = Object.keys(changes).length ? await teamSettings.apply(opts.team, changes, operatorActor) : await teamSettings.get(opts.team);
+        const shown = { group_managed_roles: settings.group_managed_roles, validate_saml_emails: settings.validate_saml_emails };
+        print(opts, { team: opts.team, settings: shown }, Object.entries(shown).map(([k, v]) => `${k}: ${v ? 'on' : 'off'}`).join('\n'));
+      });
+    });
+
   program
     .command('admin')
     .description('manage team owners and admins')
@@ -56,4 +75,10 @@ export function registerTeamCommands(program: Command): void {
         print(opts, { user: { id: user.id, team: user.teamId, email: user.email, role: user.role } }, `Added ${user.role} ${user.email} (${user.id}).`);
       });
     });
+}
+
+function onOff(flag: string, value: unknown): boolean {
+  if (value === 'on' || value === 'true') return true;
+  if (value === 'off' || value === 'false') return false;
+  throw new CliUsageError(`${flag} takes "on" or "off", not ${JSON.stringify(value)}.`);
 }

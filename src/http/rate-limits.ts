@@ -56,6 +56,15 @@ export class RateLimits {
     ];
   }
 
+  /**
+   * "Send it again" for one person (invitations, email validations): 5 in 15 minutes per key —
+   * enough for typos, not for mail-bombing. Key it by the caller's team too, so requests for another
+   * team's user id (404s) cannot use up that user's limit.
+   */
+  resendPerPerson(name: string, key: (req: Request, res: Response) => string, message: string): RequestHandler {
+    return this.limiter({ name, windowMs: 15 * 60_000, limit: 5, key, handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', message)) });
+  }
+
   /** Secret-minting endpoints (SCIM tokens, invitations re-send): `what` also names the counter. */
   mint(what: string): RequestHandler {
     return this.limiter({ name: `mint-${what.replace(/\s+/g, '-')}`, windowMs: 60_000, limit: 30, key: ipKey, label: 'too-many-requests', what });

@@ -37,6 +37,29 @@ export function invitationPaths(): Record<string, Json> {
   };
 }
 
+export function emailValidationPaths(): Record<string, Json> {
+  const user = { name: 'id', in: 'path', required: true, description: 'user id (UUID)', schema: { type: 'string', format: 'uuid' } };
+  return {
+    '/users/{id}/email-validation': {
+      get: { tags: ['invitations'], summary: "The SSO user's email validation: validated, or the open link", security: bearer, parameters: [user], responses: { 200: json(ref('EmailValidation')), 400: error('invalid-id'), ...adminOnly, 404: error('user-not-found'), 409: error('no-email-to-validate') } },
+      post: {
+        tags: ['invitations'],
+        summary: 'Re-send the email validation mail; earlier links stop working',
+        security: bearer,
+        parameters: [user],
+        responses: {
+          202: json(ref('EmailValidation'), 'Accepted: the mail is on its way'),
+          400: error('invalid-id'),
+          ...adminOnly,
+          404: error('user-not-found'),
+          409: error('email-already-validated / no-email-to-validate / email-validation-off'),
+          429: error('too-many-requests (5 per user per 15 min)'),
+        },
+      },
+    },
+  };
+}
+
 export function provisioningLogPaths(): Record<string, Json> {
   return {
     '/scim/provisioning-log': {

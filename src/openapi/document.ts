@@ -5,7 +5,7 @@
  * Pages (/admin/*, /login, /me, /assets…) are not part of the API and are not listed.
  */
 import { schemas } from './schemas';
-import { invitationPaths, provisioningLogPaths, teamSettingsPaths } from './account-paths';
+import { emailValidationPaths, invitationPaths, provisioningLogPaths, teamSettingsPaths } from './account-paths';
 import { scimPaths } from './scim-paths';
 
 type Json = Record<string, unknown>;
@@ -235,6 +235,7 @@ export function openApiDocument(): Json {
       ...teamSettingsPaths(),
       ...provisioningLogPaths(),
       ...invitationPaths(),
+      ...emailValidationPaths(),
       ...scimPaths(),
     },
   };

@@ -55,6 +55,7 @@ export const schemas: Record<string, Schema> = {
       sso_self_signup: { type: 'boolean', description: 'just-in-time SAML sign-up: only without SCIM tokens' },
       scim_tokens: { type: 'integer', maximum: 8 },
       group_managed_roles: { type: 'boolean' },
+      validate_saml_emails: { type: 'boolean', description: 'email-shaped SSO identifiers provisioned through SCIM get a validation mail' },
     },
   },
   ScimTokenInfo: {
@@ -178,7 +179,18 @@ export const schemas: Record<string, Schema> = {
     type: 'object',
     properties: {
       group_managed_roles: { type: 'boolean', description: "membership in the team's role groups sets users' roles" },
+      validate_saml_emails: { type: 'boolean', description: 'the seed guide\'s validateSAMLemails: an email-shaped SAML identifier provisioned through SCIM gets a validation mail; until it is opened the address is unvalidated and not the sign-in email' },
       role_groups: { type: 'array', readOnly: true, items: { type: 'object', properties: { id: str, display_name: str, role: { enum: ['owner', 'admin', 'member'] } } } },
+    },
+  },
+  EmailValidation: {
+    type: 'object',
+    description: "An SSO user's email validation (team setting validate_saml_emails); the link itself is only in the mail",
+    required: ['email', 'validated', 'link'],
+    properties: {
+      email: { type: 'string', format: 'email', description: "the user's identifier (externalId), lower-cased" },
+      validated: { type: 'boolean' },
+      link: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/Invitation' }], description: 'the open link while unvalidated; null when validated or none was sent' },
     },
   },
   Invitation: {

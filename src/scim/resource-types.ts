@@ -5,6 +5,7 @@
 import type { AttributeDef, SchemaDef } from './attribute-defs';
 import {
   commonAttributes,
+  EMAIL_VALIDATION_SCHEMA_DEF,
   ENTERPRISE_USER_SCHEMA_DEF,
   GROUP_SCHEMA_DEF,
   USER_SCHEMA_DEF,
@@ -54,6 +55,7 @@ function define(
 export const USER_RESOURCE_TYPE = define('User', '/Users', 'User Account', USER_SCHEMA_DEF, [
   ENTERPRISE_USER_SCHEMA_DEF,
   WIRE_PROFILE_SCHEMA_DEF,
+  EMAIL_VALIDATION_SCHEMA_DEF,
 ]);
 export const GROUP_RESOURCE_TYPE = define('Group', '/Groups', 'Group', GROUP_SCHEMA_DEF, []);
 export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE];

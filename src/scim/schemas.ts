@@ -9,6 +9,7 @@ export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const WIRE_PROFILE_SCHEMA = 'urn:wire:scim:schemas:profile:1.0';
+export const EMAIL_VALIDATION_SCHEMA = 'urn:gatehouse:scim:schemas:extension:email-validation:1.0:User';
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
@@ -152,6 +153,22 @@ export const WIRE_PROFILE_SCHEMA_DEF: SchemaDef = {
       [simple('type', 'string', 'The label of the field.', { required: true }), simple('value', 'string', 'The value of the field.', { required: true })],
       { multiValued: true },
     ),
+  ],
+};
+
+/**
+ * Gatehouse: read-only, set by Gatehouse (team flag validate_saml_emails). Present on a user whose
+ * email-shaped identifier was validated, or is waiting for the person to open the validation link.
+ * Clients may echo it back in a PUT; it is ignored there like every readOnly attribute.
+ */
+export const EMAIL_VALIDATION_SCHEMA_DEF: SchemaDef = {
+  id: EMAIL_VALIDATION_SCHEMA,
+  name: 'EmailValidation',
+  description:
+    'Whether the person confirmed the email address their identity provider gave (team setting validate_saml_emails). Until "validated" is true the address is shown here only and is not the user\'s sign-in email.',
+  attributes: [
+    simple('email', 'string', 'The address being validated: the user\'s externalId (their SAML NameID), lower-cased.', { mutability: 'readOnly' }),
+    simple('validated', 'boolean', 'true once the person opened the validation link mailed to this address; false while it is unvalidated.', { mutability: 'readOnly' }),
   ],
 };
 

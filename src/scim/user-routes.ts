@@ -29,14 +29,16 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
   const teamOf = (res: Response) => scimTokenOf(res).teamId;
   const ifMatch = (req: Request) => req.get('if-match');
 
-  const sendUser = (res: Response, status: number, user: User, projection: ProjectionRequest = {}) => {
+  const sendUser = async (res: Response, status: number, user: User, projection: ProjectionRequest = {}) => {
+    const emailStates = await users.emailStates(user.teamId, [user]);
     res.setHeader('ETag', userETag(user));
-    sendScim(res, status, project(users.toResource(user), projection));
+    sendScim(res, status, project(users.toResource(user, undefined, emailStates.get(user.id)), projection));
   };
 
   const sendList = async (res: Response, request: ListRequest) => {
     const page = await users.listUsers(teamOf(res), request);
-    const resources = page.items.map((user) => project(users.toResource(user), request));
+    const emailStates = await users.emailStates(teamOf(res), page.items);
+    const resources = page.items.map((user) => project(users.toResource(user, undefined, emailStates.get(user.id)), request));
     sendScim(res, 200, listResponse(resources, page.total, request.startIndex));
   };
 
@@ -51,7 +53,7 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
   router.post(collection, async (req, res) => {
     const user = await users.createUser(scimTokenOf(res), req.body);
     res.setHeader('Location', users.location(user.id));
-    sendUser(res, 201, user);
+    await sendUser(res, 201, user);
   });
 
   router.get(`${prefix}/:id`, async (req, res) => {
@@ -66,16 +68,17 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
     const groups = groupsOfUser ? await groupsOfUser(user.teamId, user.id) : [];
     const base = users.location('').replace(/\/Users\/$/, '');
     const refs = groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}`, type: 'direct' as const }));
+    const emailStates = await users.emailStates(user.teamId, [user]);
     res.setHeader('ETag', userETag(user));
-    sendScim(res, 200, project(users.toResource(user, refs), projection));
+    sendScim(res, 200, project(users.toResource(user, refs, emailStates.get(user.id)), projection));
   });
 
   router.put(`${prefix}/:id`, async (req, res) => {
-    sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+    await sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
   });
 
   router.patch(`${prefix}/:id`, async (req, res) => {
-    sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+    await sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
   });
 
   router.delete(`${prefix}/:id`, async (req, res) => {

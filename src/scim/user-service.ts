@@ -4,6 +4,7 @@
  * Input is validated by the pure SCIM core; this class adds the store, the team boundary,
  * optimistic concurrency, and the audit trail (committed by the store with each write).
  */
+import { loginEmailAfterWrite, type EmailValidationService, type EmailValidationState } from '../accounts/email-validation-service';
 import type { InvitationService } from '../accounts/invitation-service';
 import type { Config } from '../config';
 import type { FilterNode } from '../store/query';
@@ -11,6 +12,7 @@ import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewA
 import { timeOrderedId } from '../store/ids';
 import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
 import { ScimError, scimBadRequest } from './errors';
+import { EMAIL_VALIDATION_SCHEMA } from './schemas';
 import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
@@ -33,14 +35,22 @@ export class ScimUserService {
     private readonly config: Pick<Config, 'publicUrl' | 'richInfoLimit'>,
     /** Email/password teams: externalId is the sign-in email; new users are pending and invited. */
     private readonly invitations?: InvitationService,
+    /** SSO teams with validate_saml_emails: email-shaped identifiers get a validation mail. */
+    private readonly emailValidation?: EmailValidationService,
   ) {}
 
   /** The SCIM resource for a stored user; meta.location is absolute, from PUBLIC_URL. */
-  toResource(user: User, groups?: GroupRef[]): UserResource {
+  toResource(user: User, groups?: GroupRef[], emailState?: EmailValidationState): UserResource {
+    const scim = emailState ? { ...user.scim, [EMAIL_VALIDATION_SCHEMA]: emailState } : user.scim;
     return buildUserResource(
-      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim: user.scim, ...(groups ? { groups } : {}) },
+      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim, ...(groups ? { groups } : {}) },
       { created: user.createdAt, lastModified: user.updatedAt, location: this.location(user.id), version: user.version },
     );
+  }
+
+  /** The email-validation state of the users that have one (for toResource). */
+  async emailStates(teamId: string, users: readonly User[]): Promise<Map<string, EmailValidationState>> {
+    return this.emailValidation ? this.emailValidation.statesOf(teamId, users) : new Map();
   }
 
   location(id: string): string {
@@ -57,6 +67,7 @@ export class ScimUserService {
     if (newUser.status === 'suspended') audit.push(this.entry(token, 'user.suspended', newUser.id, {}));
     const user = await this.write(parts, () => this.store.users.create(newUser, audit));
     if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
+    await this.emailValidation?.onProvisioned(user, scimActor(token));
     return user;
   }
 
@@ -109,6 +120,7 @@ export class ScimUserService {
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
+    await this.emailValidation?.onIdentifierChanged(before, after, scimActor(token));
     return after;
   }
 
@@ -124,6 +136,7 @@ export class ScimUserService {
       invite,
     );
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
+    await this.emailValidation?.onIdentifierChanged(before, after, scimActor(token));
     return after;
   }
 
@@ -173,12 +186,15 @@ export class ScimUserService {
         scim: parts.scim,
       };
       if (next.status === 'suspended' && current.status !== 'suspended') refuseOwnerRemoval(current, 'suspended');
+      // SSO user: a validated sign-in email does not outlive the identifier it validated.
+      next.email = loginEmailAfterWrite(current, next);
       // Email/password team: the sign-in email follows externalId (a pending user is re-invited there).
       if (emailFromExternalId && parts.externalId !== null && parts.externalId !== current.externalId) {
         next.email = this.invitations!.pendingUserFields(parts.externalId).email;
       }
       try {
         const audit = [this.entry(token, action, id, {}), ...this.statusChangeEntries(token, id, current.status, next.status)];
+        if (current.email !== null && next.email === null) audit.push(this.entry(token, 'user.email_unvalidated', id, { email: current.email, reason: 'identifier-changed' }));
         const after = await this.write(parts, () => this.store.users.update(next, current.version, audit));
         if (!after) throw userNotFound(id);
         return { before: current, after };

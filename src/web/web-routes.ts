@@ -11,6 +11,7 @@ import { scimSection } from './admin/scim-page';
 import { ssoSection } from './admin/sso-page';
 import { signInRoutes } from './admin/sign-in';
 import { createCsrf } from './csrf';
+import { emailValidationPage } from './email-validation-page';
 import { multipartText } from './multipart';
 import { PUBLIC_DIR, Pages } from './pages';
 import { publicPages } from './public-pages';
@@ -62,6 +63,7 @@ export function createWeb(services: Services, options: WebOptions = {}): Web {
 
   const router = Router();
   router.use(publicPages(ctx, page, form, { identityProviderExists: options.identityProviderExists ?? (async () => false) }));
+  router.use(emailValidationPage(ctx, page, form));
 
   // Everything under /admin is a page: HTML errors, forms checked for CSRF, sign-in required past /login.
   const admin = Router();

@@ -56,10 +56,12 @@ export const peopleSection: AdminSection = {
           result.total += 1;
         }
       }
+      const emailStates = await services.emailValidation.statesOf(team.id, result.items);
       const people = result.items.map((u) => {
         const blocked = whyNotManageable(me, u);
+        const emailState = emailStates.get(u.id) ?? null;
         return {
-          id: u.id, displayName: u.displayName, handle: u.handle, email: emailOf(u), role: u.role, status: u.status, managedBy: u.managedBy, version: u.version,
+          id: u.id, displayName: u.displayName, handle: u.handle, email: emailState?.email ?? emailOf(u), emailState, role: u.role, status: u.status, managedBy: u.managedBy, version: u.version,
           isSelf: u.id === me.id,
           canSuspend: !blocked && u.status === 'active',
           canReinstate: !blocked && u.status === 'suspended',
@@ -113,11 +115,11 @@ export const peopleSection: AdminSection = {
      * same limits (30 a minute per address; 5 per person in 15 minutes). A limit reached is a
      * sentence on the People page, not an error page.
      */
-    const perPersonLimiter = services.rateLimits.limiter({
-      name: 'page-resend', windowMs: 15 * 60_000, limit: 5,
-      key: (req) => `page-resend:${String(req.params.id)}`,
-      handler: (_req, _res, next) => next(new AppError(429, 'too-many-requests', 'This person was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.')),
-    });
+    const perPersonLimiter = services.rateLimits.resendPerPerson(
+      'page-resend',
+      (req, res) => `page-resend:${requireViewer(res).team.id}:${String(req.params.id)}`,
+      'This person was sent 5 invitations in the last 15 minutes; wait a few minutes before sending another.',
+    );
     const friendlyLimit = (limiter: RequestHandler) => (req: Request, res: Response, next: (err?: unknown) => void) =>
       limiter(req, res, (err?: unknown) => {
         if (err instanceof AppError && err.status === 429) {
@@ -135,6 +137,27 @@ export const peopleSection: AdminSection = {
       try {
         const sent = await services.invitations.resend(team.id, id, { type: 'user', id: me.id, name: me.email ?? me.handle });
         setFlash(res, { kind: 'success', text: `Sent a new invitation to ${sent.sent_to}. The link in earlier invitations no longer works.` });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });
+      }
+      res.redirect(303, back);
+    });
+
+    /** "Re-send validation": EmailValidationService.resend, as POST /users/{id}/email-validation, with the same limits. */
+    const validationPerPerson = services.rateLimits.resendPerPerson(
+      'page-email-validation',
+      (req, res) => `page-email-validation:${requireViewer(res).team.id}:${String(req.params.id)}`,
+      'This person was sent 5 validation mails in the last 15 minutes; wait a few minutes before sending another.',
+    );
+    router.post('/people/:id/email-validation', friendlyLimit(services.rateLimits.mint('email validation requests')), friendlyLimit(validationPerPerson), async (req, res) => {
+      const { team, user: me } = requireViewer(res);
+      const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
+      const id = String(req.params.id);
+      if (!UUID_PATTERN.test(id)) throw notFound('user-not-found', 'This person is no longer in your team. Go back to People and reload the list.');
+      try {
+        const sent = await services.emailValidation.resend(team.id, id, { type: 'user', id: me.id, name: me.email ?? me.handle });
+        setFlash(res, { kind: 'success', text: `Sent a new validation mail to ${sent.email}. The link in earlier mails no longer works.` });
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });

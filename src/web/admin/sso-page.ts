@@ -148,8 +148,9 @@ export const ssoSection: AdminSection = {
     };
 
     const renderList = async (req: Request, res: Response, form: ConnectForm, status = 200) => {
-      const { team } = requireViewer(res);
+      const { team, user } = requireViewer(res);
       const list = (await idps.list(team.id)) as IdpView[];
+      const settings = await services.teamSettings.get(team.id);
       const names = new Map(list.map((i) => [i.id, idpName(i)]));
       pages.render(req, res, 'admin/sso', {
         title: 'SSO', admin: true,
@@ -157,8 +158,28 @@ export const ssoSection: AdminSection = {
         spMetadataUrl: `${config.publicUrl}/sso/metadata/${team.id}`,
         spKeys: await services.spKeyRollover.status(),
         form,
+        validateSamlEmails: settings.validate_saml_emails, isOwner: user.role === 'owner',
       }, status);
     };
+
+    /** The validate_saml_emails switch: the same TeamSettingsService as PUT /team/settings (owners only, audited). */
+    router.post('/sso/settings', async (req, res) => {
+      const viewer = requireViewer(res);
+      const wanted = req.body?.validate_saml_emails === 'on';
+      try {
+        const after = await services.teamSettings.update(viewer, { validate_saml_emails: wanted });
+        setFlash(res, {
+          kind: 'success',
+          text: after.validate_saml_emails
+            ? 'Email validation is on: people provisioned through SCIM with an email address as their identifier get a validation mail.'
+            : 'Email validation is off: no new validation mails are sent; addresses already validated stay validated.',
+        });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        setFlash(res, { kind: 'error', text: err.label === 'owner-only' ? 'Only a team owner can turn email validation on or off. Ask an owner of your team.' : err.message });
+      }
+      res.redirect(303, '/admin/sso');
+    });
 
     const renderReplace = (req: Request, res: Response, idp: IdpView, form: ConnectForm, status = 200) =>
       pages.render(req, res, 'admin/sso-replace', { title: `Replace ${idpName(idp)}`, admin: true, idp: { ...idp, name: idpName(idp) }, form }, status);

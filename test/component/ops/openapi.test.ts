@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../../support/server';
 function isPage(method: string, path: string): boolean {
   if (path === '/' || path.startsWith('/admin') || path.startsWith('/assets')) return true;
   if (path === '/me' || path.startsWith('/me/') || path === '/sso/error' || path === '/login/code') return true;
-  if (path === '/invitations/accept') return true;
+  if (path === '/invitations/accept' || path === '/email-validation') return true;
   return method === 'get' && path === '/login';
 }
 

@@ -6,6 +6,7 @@ import {
   findResourceTypeDocument,
   findSchemaDocument,
 } from '../../../src/scim/discovery';
+import { EMAIL_VALIDATION_SCHEMA } from '../../../src/scim/schemas';
 import { CORE_USER, ENTERPRISE, WIRE } from './helpers';
 
 const BASE = 'https://gh.example/scim/v2/';
@@ -14,11 +15,11 @@ const attributesOf = (urn: string) => (findSchemaDocument(BASE, urn) as { attrib
 const attr = (urn: string, name: string) => attributesOf(urn).find((a) => a.name === name) as AttributeDef;
 
 describe('Discovery documents', () => {
-  it('When a client reads /Schemas, then it lists User, Group, the enterprise extension and the Wire profile as a ListResponse', () => {
+  it('When a client reads /Schemas, then it lists User, Group, the enterprise extension, the Wire profile and the email-validation extension as a ListResponse', () => {
     const doc = buildSchemasListResponse(BASE) as { schemas: string[]; totalResults: number; Resources: Doc[] };
     expect(doc.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
-    expect(doc.Resources.map((r) => r['id'])).toEqual([CORE_USER, ENTERPRISE, WIRE, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
-    expect(doc.totalResults).toBe(4);
+    expect(doc.Resources.map((r) => r['id'])).toEqual([CORE_USER, ENTERPRISE, WIRE, EMAIL_VALIDATION_SCHEMA, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
+    expect(doc.totalResults).toBe(5);
     expect(doc.Resources[0]).toMatchObject({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], meta: { resourceType: 'Schema', location: `https://gh.example/scim/v2/Schemas/${CORE_USER}` } });
   });
 
@@ -35,7 +36,7 @@ describe('Discovery documents', () => {
       if (def.type === 'complex') expect(def.subAttributes?.length).toBeGreaterThan(0);
       def.subAttributes?.forEach(check);
     };
-    for (const urn of [CORE_USER, ENTERPRISE, WIRE, 'urn:ietf:params:scim:schemas:core:2.0:Group']) attributesOf(urn).forEach(check);
+    for (const urn of [CORE_USER, ENTERPRISE, WIRE, EMAIL_VALIDATION_SCHEMA, 'urn:ietf:params:scim:schemas:core:2.0:Group']) attributesOf(urn).forEach(check);
   });
 
   it('When the product rules are read from the schema, then userName and displayName are required and userName server-unique', () => {
@@ -57,6 +58,13 @@ describe('Discovery documents', () => {
     expect(attr(WIRE, 'richInfo')).toMatchObject({ multiValued: true, subAttributes: [{ name: 'type' }, { name: 'value' }] });
   });
 
+  it('When the email-validation extension is read, then email and validated are read-only (Gatehouse sets them, clients cannot)', () => {
+    expect(attributesOf(EMAIL_VALIDATION_SCHEMA).map((a) => [a.name, a.type, a.mutability])).toEqual([
+      ['email', 'string', 'readOnly'],
+      ['validated', 'boolean', 'readOnly'],
+    ]);
+  });
+
   it('When the Group schema is read, then members has value, $ref, display and type', () => {
     expect(attr('urn:ietf:params:scim:schemas:core:2.0:Group', 'members').subAttributes?.map((s) => s.name)).toEqual(['value', '$ref', 'display', 'type']);
   });
@@ -66,7 +74,7 @@ describe('Discovery documents', () => {
     expect(findSchemaDocument(BASE, 'urn:nope')).toBeNull();
   });
 
-  it('When a client reads /ResourceTypes, then User has both extensions and Group none, with absolute locations', () => {
+  it('When a client reads /ResourceTypes, then User has its three extensions and Group none, with absolute locations', () => {
     const doc = buildResourceTypesListResponse(BASE) as { Resources: Doc[] };
     expect(doc.Resources).toEqual([
       {
@@ -79,6 +87,7 @@ describe('Discovery documents', () => {
         schemaExtensions: [
           { schema: ENTERPRISE, required: false },
           { schema: WIRE, required: false },
+          { schema: EMAIL_VALIDATION_SCHEMA, required: false },
         ],
         meta: { resourceType: 'ResourceType', location: 'https://gh.example/scim/v2/ResourceTypes/User' },
       },
