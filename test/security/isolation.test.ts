@@ -159,6 +159,13 @@ describe('cross-team isolation matrix', () => {
     { name: "read the invitation of B's person", method: 'GET', path: `/users/${bIds.person}/invitation`, kind: 'api' },
     { name: "re-send an invitation to B's person", method: 'POST', path: `/users/${bIds.person}/invitation`, kind: 'api' },
     ...(USERS_MOUNTED ? [{ name: "re-send an invitation to B's SCIM user", method: 'POST' as const, path: `/users/${bIds.scimUser}/invitation`, kind: 'api' as const }] : []),
+    ...(USERS_MOUNTED
+      ? [
+          { name: "read the email validation of B's SCIM user", method: 'GET' as const, path: `/users/${bIds.scimUser}/email-validation`, kind: 'api' as const },
+          { name: "re-send B's SCIM user an email validation", method: 'POST' as const, path: `/users/${bIds.scimUser}/email-validation`, kind: 'api' as const },
+          { name: "re-send B's SCIM user an email validation on the people page", method: 'POST' as const, path: `/admin/people/${bIds.scimUser}/email-validation`, kind: 'page' as const },
+        ]
+      : []),
   ];
 
   const kinds: CredentialKind[] = ['admin access token', 'SCIM token', 'browser session'];
