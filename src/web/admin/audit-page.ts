@@ -8,6 +8,7 @@ import { PAGE_SIZE, UUID_PATTERN, queryText, type AdminSection, type WebContext 
 const KNOWN_ACTIONS = [
   'team.created', 'admin.added', 'scim-token.created', 'scim-token.renamed', 'scim-token.deleted', 'user.created', 'user.suspended', 'user.reinstated',
   'idp.created', 'idp.updated', 'idp.deleted', 'idp.test.started', 'idp.test.completed', 'idp.metadata.refreshed', 'idp.metadata.refresh-failed', 'sso.login', 'sso.login.refused',
+  'user.email_validated', 'email-validation.created',
 ];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
