@@ -1,9 +1,12 @@
 import { operatorActor } from '../../../src/accounts/audit';
+import { createScimToken, createTeam } from '../../support/fixtures';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
+import { startSmtpServer, type TestSmtpServer } from '../../support/smtp-server';
 import { selfWithSession, signInThrough } from '../../support/sso';
 import {
   EMAIL_VALIDATION,
+  LINK,
   auditActionsOf,
   confirmLink,
   expireValidationLinks,
@@ -264,5 +267,44 @@ describe('Email validation of SSO users (validate_saml_emails)', () => {
     expect(put.status).toBe(200);
     expect(put.body[EMAIL_VALIDATION]).toEqual({ email: address, validated: false });
     expect(await server.services.store.users.get(acme.team.teamId, id)).toMatchObject({ email: null, scim: {} });
+  });
+});
+
+describe('Email validation over SMTP, and only in teams with an IdP', () => {
+  let smtp: TestSmtpServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    server = await startTestServer({ SMTP_URL: smtp.url });
+  });
+  afterAll(async () => {
+    await server.services.invitations.idle();
+    await server.close();
+    await smtp.close();
+  });
+
+  test('When SMTP_URL is set, then the validation mail goes to the mail server with a working link', async () => {
+    const acme = await ssoTeam(server, 'Acme');
+    await setValidation(server, acme.team, true);
+    const address = uniqueAddress('smtp');
+    await acme.provision(address);
+    const mail = await smtp.waitForMail(address);
+    expect(mail.headers['subject']).toBe('Confirm your email address for Acme');
+    const token = LINK.exec(mail.text)![1]!;
+    expect((await confirmLink(server, token)).done!.status).toBe(200);
+  });
+
+  test('When the flag is on in a team without an IdP, then its SCIM users get their invitation and no validation mail', async () => {
+    const team = await createTeam(server, 'Initech');
+    await setValidation(server, team, true);
+    const token = await createScimToken(server, team);
+    const address = uniqueAddress('invitee');
+    const created = await call(server.url, 'POST', '/scim/v2/Users', { token, json: { userName: `u.${Date.now()}`, displayName: 'Invitee', externalId: address } });
+    expect(created.status).toBe(201);
+    expect(created.body[EMAIL_VALIDATION]).toBeUndefined();
+    const mail = await smtp.waitForMail(address);
+    expect(mail.headers['subject']).toBe('You are invited to join Initech');
+    await server.services.invitations.idle();
+    expect(smtp.messages.filter((m) => m.to.includes(address))).toHaveLength(1);
   });
 });
