@@ -19,6 +19,9 @@ import type { Auditor } from './audit';
 import { InvitationLinkError, statusOf, type InvitationService, type InvitationStatus } from './invitation-service';
 import { linkingIdentifierOf } from './linking-identifier';
 
+const LINK_REPLACED =
+  'This email validation link was replaced by a newer one, or your email address changed since it was sent. Use the link in the most recent email, or ask your team administrator to send a new one (People page: "Re-send validation").';
+
 /** What the SCIM resource, the People page and GET /users/{id}/email-validation show. */
 export interface EmailValidationState {
   email: string;
@@ -143,23 +146,32 @@ export class EmailValidationService {
     return { email: link.email, expiresAt: link.expiresAt, team };
   }
 
-  /** Opening the link: the address becomes validated and the user's sign-in email (single use). */
+  /**
+   * Opening the link: the address becomes validated and the user's sign-in email (single use). The
+   * store writes only if the user is still the version read here, whose identifier is the link's
+   * address: an identifier change racing the click cannot leave a stale address as sign-in email.
+   */
   async validate(secret: unknown): Promise<User> {
-    const link = await this.invitations.checkLink(secret, 'email-validation');
-    let user: User | null;
-    try {
-      user = await this.store.invitations.validateEmail(link.id, nowIso());
-    } catch (e) {
-      if (e instanceof UniqueConstraintError && e.field === 'email')
-        throw conflict('email-in-use', `${link.email} is already the sign-in email of another account on this server, so it cannot become yours here. Ask your team administrator: the other account has to give it up first.`);
-      throw e;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const link = await this.invitations.checkLink(secret, 'email-validation');
+      const user = await this.store.users.get(link.teamId, link.userId);
+      if (!user || !isSsoUser(user) || validationAddressOf(user) !== link.email)
+        throw new InvitationLinkError('replaced', 410, LINK_REPLACED, undefined, 'email-validation');
+      let validated: User | null;
+      try {
+        validated = await this.store.invitations.validateEmail(link.id, user.version, nowIso());
+      } catch (e) {
+        if (e instanceof UniqueConstraintError && e.field === 'email')
+          throw conflict('email-in-use', `${link.email} is already the sign-in email of another account on this server, so it cannot become yours here. Ask your team administrator: the other account has to give it up first.`);
+        throw e;
+      }
+      if (validated) {
+        await this.audit({ teamId: validated.teamId, actor: { type: 'user', id: validated.id, name: link.email }, action: 'user.email_validated', targetType: 'user', targetId: validated.id, details: { invitationId: link.id, email: link.email } });
+        return validated;
+      }
+      // Used, expired or the user changed meanwhile: the next round says which, or tries again.
     }
-    if (!user) {
-      await this.invitations.checkLink(secret, 'email-validation'); // lost a race or expired meanwhile: say why
-      throw new InvitationLinkError('used', 410, 'This email validation link has already been used.', undefined, 'email-validation');
-    }
-    await this.audit({ teamId: user.teamId, actor: { type: 'user', id: user.id, name: link.email }, action: 'user.email_validated', targetType: 'user', targetId: user.id, details: { invitationId: link.id, email: link.email } });
-    return user;
+    throw conflict('busy', 'Your account was being changed while you confirmed; open the link again.');
   }
 
   private async teamValidates(teamId: string): Promise<boolean> {

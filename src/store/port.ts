@@ -425,11 +425,12 @@ export interface InvitationRepo {
   accept(id: string, passwordHash: string, now: Timestamp): Promise<User | null>;
   /**
    * Single use: marks the email validation (purpose 'email-validation') accepted and sets the user's
-   * sign-in email to its address in one transaction, only if it is open and unexpired at `now`.
-   * Returns the updated user (version + 1) or null. Throws UniqueConstraintError('email') with
-   * nothing written when another account already signs in with that address.
+   * sign-in email to its address in one transaction, only if it is open and unexpired at `now` and
+   * the user is still at `userVersion` (the caller checked that version's identifier is that address).
+   * Returns the updated user (version + 1) or null with nothing written. Throws
+   * UniqueConstraintError('email') with nothing written when another account signs in with that address.
    */
-  validateEmail(id: string, now: Timestamp): Promise<User | null>;
+  validateEmail(id: string, userVersion: number, now: Timestamp): Promise<User | null>;
   /** Voids the user's open links: of one purpose, or all of them. */
   voidForUser(userId: string, now: Timestamp, purpose?: InvitationPurpose): Promise<void>;
   recordSendResult(id: string, error: string | null): Promise<void>;

@@ -70,7 +70,16 @@ export class MongoInvitationRepo implements InvitationRepo {
   }
 
   /** Single use as accept(): the conditional update on the link decides which racing request wins. */
-  async validateEmail(id: string, now: Timestamp): Promise<User | null> {
+  async validateEmail(id: string, userVersion: number, now: Timestamp): Promise<User | null> {
+    try {
+      return await this.validateEmailInTransaction(id, userVersion, now);
+    } catch (e) {
+      if (e instanceof NotPendingRollback) return null; // the user changed meanwhile: the link stays open
+      throw e;
+    }
+  }
+
+  private validateEmailInTransaction(id: string, userVersion: number, now: Timestamp): Promise<User | null> {
     return mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
         const invitation = await this.models.Invitation.findOneAndUpdate(
@@ -80,11 +89,12 @@ export class MongoInvitationRepo implements InvitationRepo {
         ).lean<InvitationDoc>();
         if (!invitation) return null;
         const user = await this.models.User.findOneAndUpdate(
-          { _id: invitation.userId, teamId: invitation.teamId },
+          { _id: invitation.userId, teamId: invitation.teamId, version: userVersion },
           { $set: { email: invitation.email, emailLower: invitation.email.toLowerCase(), updatedAt: now }, $inc: { version: 1 } },
           { session, returnDocument: 'after' },
         ).lean<UserDoc>();
-        return user ? docToUser(user) : null;
+        if (!user) throw new NotPendingRollback();
+        return docToUser(user);
       }),
     );
   }

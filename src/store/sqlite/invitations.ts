@@ -58,7 +58,7 @@ export class SqliteInvitationRepo implements InvitationRepo {
         `SELECT * FROM invitations WHERE team_id = ? AND purpose = ? AND ${OPEN} AND user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
       ),
       markAccepted: db.prepare(`UPDATE invitations SET accepted_at = ? WHERE id = ? AND purpose = ? AND ${OPEN} AND expires_at > ? RETURNING *`),
-      setUserEmail: db.prepare('UPDATE users SET email = ?, email_lower = lower(?), version = version + 1, updated_at = ? WHERE id = ? AND team_id = ? RETURNING *'),
+      setUserEmail: db.prepare('UPDATE users SET email = ?, email_lower = lower(?), version = version + 1, updated_at = ? WHERE id = ? AND team_id = ? AND version = ? RETURNING *'),
       activateUser: db.prepare(
         `UPDATE users SET status = 'active', password_hash = ?, version = version + 1, updated_at = ?
          WHERE id = ? AND team_id = ? AND status = 'pending' RETURNING *`,
@@ -78,11 +78,12 @@ export class SqliteInvitationRepo implements InvitationRepo {
       return rowToUser(user);
     });
     // Both or neither: a used validation link always leaves the address as the sign-in email.
-    this.validateEmailTx = db.transaction((id: string, now: Timestamp): User | null => {
+    this.validateEmailTx = db.transaction((id: string, userVersion: number, now: Timestamp): User | null => {
       const invitation = this.statements.markAccepted.get(now, id, 'email-validation', now) as InvitationRow | undefined;
       if (!invitation) return null;
-      const user = this.statements.setUserEmail.get(invitation.email, invitation.email, now, invitation.user_id, invitation.team_id) as UserRow | undefined;
-      return user ? rowToUser(user) : null;
+      const user = this.statements.setUserEmail.get(invitation.email, invitation.email, now, invitation.user_id, invitation.team_id, userVersion) as UserRow | undefined;
+      if (!user) throw new NotPendingRollback(); // the user changed meanwhile: the link stays open
+      return rowToUser(user);
     });
   }
 
@@ -107,8 +108,13 @@ export class SqliteInvitationRepo implements InvitationRepo {
     return (this.statements.openForUsers.all(teamId, purpose, JSON.stringify(userIds)) as InvitationRow[]).map(rowToInvitation);
   }
 
-  async validateEmail(id: string, now: Timestamp): Promise<User | null> {
-    return mapUniqueViolation(() => this.validateEmailTx.immediate(id, now));
+  async validateEmail(id: string, userVersion: number, now: Timestamp): Promise<User | null> {
+    try {
+      return mapUniqueViolation(() => this.validateEmailTx.immediate(id, userVersion, now));
+    } catch (e) {
+      if (e instanceof NotPendingRollback) return null;
+      throw e;
+    }
   }
 
   async accept(id: string, passwordHash: string, now: Timestamp): Promise<User | null> {
@@ -130,5 +136,5 @@ export class SqliteInvitationRepo implements InvitationRepo {
   }
 }
 
-/** Thrown inside the accept transaction to roll back the invitation update. */
+/** Thrown inside the accept / validate transactions to roll back the invitation update. */
 class NotPendingRollback extends Error {}

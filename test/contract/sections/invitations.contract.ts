@@ -151,12 +151,12 @@ export function invitationsContract(store: GetStore): void {
       await store().invitations.create(validation);
       expect(await store().invitations.findOpenForUser(team.id, user.id, 'email-validation')).toEqual(validation);
       const now = new Date().toISOString();
-      const validated = await store().invitations.validateEmail(validation.id, now);
+      const validated = await store().invitations.validateEmail(validation.id, user.version, now);
       expect(validated).toMatchObject({ id: user.id, email: user.externalId, status: 'active', version: user.version + 1 });
       expect(await store().users.get(team.id, user.id)).toEqual(validated);
       expect(await store().users.findByEmail(user.externalId!)).toMatchObject({ id: user.id });
       expect(await store().invitations.findByTokenHash(validation.tokenHash)).toMatchObject({ acceptedAt: now });
-      expect(await store().invitations.validateEmail(validation.id, now)).toBeNull();
+      expect(await store().invitations.validateEmail(validation.id, user.version + 1, now)).toBeNull();
     });
 
     test('When a validation link is used as an invitation (or the reverse), then nothing happens', async () => {
@@ -168,15 +168,25 @@ export function invitationsContract(store: GetStore): void {
       const pending = await pendingUser();
       const invitation = newInvitation(pending);
       await store().invitations.create(invitation);
-      expect(await store().invitations.validateEmail(invitation.id, now)).toBeNull();
+      expect(await store().invitations.validateEmail(invitation.id, pending.version, now)).toBeNull();
       expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, passwordHash: null, version: user.version });
+    });
+
+    test('When the user changed since the caller read it, then validating writes nothing and the link stays open', async () => {
+      const user = await ssoUser();
+      const validation = validationOf(user);
+      await store().invitations.create(validation);
+      const moved = (await store().users.update({ ...user, externalId: `moved-${uniqueSuffix()}@acme.test` }, user.version))!;
+      expect(await store().invitations.validateEmail(validation.id, user.version, new Date().toISOString())).toBeNull();
+      expect(await store().users.get(team.id, user.id)).toEqual(moved);
+      expect(await store().invitations.findByTokenHash(validation.tokenHash)).toMatchObject({ acceptedAt: null, voidedAt: null });
     });
 
     test('When an expired validation link is used, then the user keeps no sign-in email', async () => {
       const user = await ssoUser();
       const validation = validationOf(user);
       await store().invitations.create(validation);
-      expect(await store().invitations.validateEmail(validation.id, minutesFrom(validation.expiresAt, 1))).toBeNull();
+      expect(await store().invitations.validateEmail(validation.id, user.version, minutesFrom(validation.expiresAt, 1))).toBeNull();
       expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, version: user.version });
     });
 
@@ -186,7 +196,7 @@ export function invitationsContract(store: GetStore): void {
       const user = await store().users.create(newUser(team.id, { externalId: taken.toUpperCase() }));
       const validation = validationOf(user, { email: taken });
       await store().invitations.create(validation);
-      await expect(store().invitations.validateEmail(validation.id, new Date().toISOString())).rejects.toMatchObject({ field: 'email' });
+      await expect(store().invitations.validateEmail(validation.id, user.version, new Date().toISOString())).rejects.toMatchObject({ field: 'email' });
       expect(await store().invitations.findByTokenHash(validation.tokenHash)).toMatchObject({ acceptedAt: null });
       expect(await store().users.get(team.id, user.id)).toMatchObject({ email: null, version: user.version });
     });
