@@ -131,9 +131,9 @@ export class EmailValidationService {
     const user = await this.userOf(teamId, userId);
     const address = this.addressToValidate(user);
     if (isValidated(user, address)) throw conflict('email-already-validated', `${address} is already validated; there is nothing to re-send.`);
-    const open = await this.store.invitations.findOpenForUser(teamId, userId, 'email-validation');
-    if (!open && !(await this.teamValidates(teamId)))
-      throw conflict('email-validation-off', 'Email validation is off in this team (validate_saml_emails) and this user has no validation link to re-send; an owner can turn it on with PUT /team/settings or on the SSO page.');
+    // Off means no new mails, re-sends included; links sent while it was on keep working.
+    if (!(await this.teamValidates(teamId)))
+      throw conflict('email-validation-off', 'Email validation is off in this team (validate_saml_emails), so no validation mail is sent; an owner can turn it on with PUT /team/settings or on the SSO page.');
     const link = await this.invitations.issueLink(user, address, 'email-validation', actor, 'resent');
     return { email: address, validated: false, link: statusOf(link) };
   }

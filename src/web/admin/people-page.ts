@@ -72,6 +72,8 @@ export const peopleSection: AdminSection = {
       const first = result.total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
       pages.render(req, res, 'admin/people', {
         title: 'People', admin: true, q, total: result.total, people,
+        // Re-sending is refused while email validation is off: no button to fail.
+        canResendValidation: team.validateSamlEmails,
         back: withQuery('/admin/people', { q, page: page > 1 ? page : undefined }),
         pager: {
           prev: page > 1 ? withQuery('/admin/people', { q, page: page - 1 }) : null,

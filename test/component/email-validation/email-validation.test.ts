@@ -239,10 +239,13 @@ describe('Email validation of SSO users (validate_saml_emails)', () => {
     expect((await acme.scim('GET', `/Users/${created.body.id}`)).body[EMAIL_VALIDATION]).toEqual({ email: address, validated: false });
   });
 
-  test('When the flag is turned off, then new users get no mail, validated addresses stay validated, and a re-send without an open link is refused', async () => {
+  test('When the flag is turned off, then new users get no mail and re-sends are refused, validated addresses stay validated, and links already sent still work', async () => {
     const kept = uniqueAddress('kept');
     const keptUser = await acme.provision(kept);
     expect((await confirmLink(server, tokenOf(await newestLinkTo(server, kept)))).done!.status).toBe(200);
+    const pendingAddress = uniqueAddress('pending');
+    const pendingUser = await acme.provision(pendingAddress);
+    const pendingLink = await newestLinkTo(server, pendingAddress);
 
     expect((await setValidation(server, acme.team, false)).body.validate_saml_emails).toBe(false);
     const quiet = uniqueAddress('quiet');
@@ -251,9 +254,12 @@ describe('Email validation of SSO users (validate_saml_emails)', () => {
     expect(await outboxMailsTo(server, quiet)).toEqual([]);
     expect((await acme.scim('GET', `/Users/${keptUser.body.id}`)).body[EMAIL_VALIDATION]).toEqual({ email: kept, validated: true });
     expect((await signIn(kept)).body.email).toBe(kept);
-    const refused = await call(server.url, 'POST', `/users/${created.body.id}/email-validation`, { token: acme.team.accessToken });
+    const refused = await call(server.url, 'POST', `/users/${pendingUser.body.id}/email-validation`, { token: acme.team.accessToken });
     expect(refused.status).toBe(409);
-    expect(refused.body.label).toBe('email-validation-off');
+    expect(refused.body).toMatchObject({ label: 'email-validation-off', message: expect.stringContaining('Email validation is off in this team') });
+    expect(await outboxMailsTo(server, pendingAddress)).toHaveLength(1);
+    expect((await confirmLink(server, tokenOf(pendingLink))).done!.status).toBe(200);
+    expect((await signIn(pendingAddress)).body.email).toBe(pendingAddress);
     const [entry] = await server.services.store.audit.list({ teamId: acme.team.teamId, action: 'team.settings.changed', limit: 1 });
     expect(entry?.details).toEqual({ validate_saml_emails: { from: true, to: false } });
   });

@@ -131,8 +131,12 @@ describe('Email validation on the pages and in the CLI', () => {
     expect((await confirmLink(server, token)).done!.status).toBe(200);
   });
 
-  test('When the flag is off again, then new people get no mail and no badge', async () => {
+  test('When the flag is off again, then new people get no mail and no badge, and waiting people keep their badge without a re-send button', async () => {
+    const waiting = (await acme.provision(uniqueAddress('waiting'))).body;
     await setValidation(server, acme.team, false);
+    const waitingRow = rowOf((await owner.get(`/admin/people?q=${encodeURIComponent(waiting.displayName)}`)).html, waiting.displayName);
+    expect(visibleText(waitingRow)).toContain('email not validated');
+    expect(waitingRow).not.toContain('/email-validation"');
     const address = uniqueAddress('none');
     const name = (await acme.provision(address)).body.displayName as string;
     expect(await outboxMailsTo(server, address)).toEqual([]);
