@@ -264,7 +264,7 @@ describe('Email validation of SSO users (validate_saml_emails)', () => {
     expect(entry?.details).toEqual({ validate_saml_emails: { from: true, to: false } });
   });
 
-  test('When a SCIM client echoes the read-only extension back in a PUT, then it is ignored', async () => {
+  test('When a SCIM client echoes the read-only extension back in a PUT, then it is ignored; when it tries to PATCH validated, then 400 mutability', async () => {
     await setValidation(server, acme.team, true);
     const address = uniqueAddress('echo');
     const created = await acme.provision(address);
@@ -273,6 +273,10 @@ describe('Email validation of SSO users (validate_saml_emails)', () => {
     expect(put.status).toBe(200);
     expect(put.body[EMAIL_VALIDATION]).toEqual({ email: address, validated: false });
     expect(await server.services.store.users.get(acme.team.teamId, id)).toMatchObject({ email: null, scim: {} });
+    const patched = await acme.scim('PATCH', `/Users/${id}`, patchOp([{ op: 'replace', path: `${EMAIL_VALIDATION}:validated`, value: true }]));
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ scimType: 'mutability', detail: expect.stringContaining('validated is read-only') });
+    expect(await server.services.store.users.get(acme.team.teamId, id)).toMatchObject({ email: null });
   });
 });
 
