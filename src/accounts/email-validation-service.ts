@@ -16,11 +16,8 @@ import type { AuditActor, Invitation, Store, Team, User } from '../store/port';
 import { UniqueConstraintError } from '../store/port';
 import { normaliseEmail } from './account-service';
 import type { Auditor } from './audit';
-import { InvitationLinkError, statusOf, type InvitationService, type InvitationStatus } from './invitation-service';
+import { linkProblem, statusOf, type InvitationService, type InvitationStatus } from './invitation-service';
 import { linkingIdentifierOf } from './linking-identifier';
-
-const LINK_REPLACED =
-  'This email validation link was replaced by a newer one, or your email address changed since it was sent. Use the link in the most recent email, or ask your team administrator to send a new one (People page: "Re-send validation").';
 
 /** What the SCIM resource, the People page and GET /users/{id}/email-validation show. */
 export interface EmailValidationState {
@@ -142,7 +139,7 @@ export class EmailValidationService {
   async check(secret: unknown): Promise<{ email: string; expiresAt: string; team: Team }> {
     const link = await this.invitations.checkLink(secret, 'email-validation');
     const team = await this.store.teams.get(link.teamId);
-    if (!team) throw new InvitationLinkError('invalid', 404, 'This email validation link is not valid any more: its team no longer exists.', undefined, 'email-validation');
+    if (!team) throw linkProblem('email-validation', 'invalid');
     return { email: link.email, expiresAt: link.expiresAt, team };
   }
 
@@ -156,7 +153,7 @@ export class EmailValidationService {
       const link = await this.invitations.checkLink(secret, 'email-validation');
       const user = await this.store.users.get(link.teamId, link.userId);
       if (!user || !isSsoUser(user) || validationAddressOf(user) !== link.email)
-        throw new InvitationLinkError('replaced', 410, LINK_REPLACED, undefined, 'email-validation');
+        throw linkProblem('email-validation', 'replaced');
       let validated: User | null;
       try {
         validated = await this.store.invitations.validateEmail(link.id, user.version, nowIso());

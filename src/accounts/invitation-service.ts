@@ -75,6 +75,13 @@ const LINK_KINDS: Record<InvitationPurpose, LinkKind> = {
   },
 };
 
+const LINK_STATUS = { invalid: 404, used: 410, replaced: 410, expired: 410 } as const;
+
+/** The error (and page) for a link of this purpose that cannot be used, with the purpose's own words. */
+export function linkProblem(purpose: InvitationPurpose, problem: keyof typeof LINK_STATUS, expiresAt?: string): InvitationLinkError {
+  return new InvitationLinkError(problem, LINK_STATUS[problem], LINK_KINDS[purpose][problem], expiresAt, purpose);
+}
+
 export interface CheckedLink {
   invitation: Invitation;
   user: User;
@@ -173,20 +180,18 @@ export class InvitationService {
    * cannot be used (invalid, used, replaced, expired). A link of the other purpose is invalid here.
    */
   async checkLink(secret: unknown, purpose: InvitationPurpose, now = nowIso()): Promise<Invitation> {
-    const kind = LINK_KINDS[purpose];
-    const invalid = new InvitationLinkError('invalid', 404, kind.invalid, undefined, purpose);
-    if (typeof secret !== 'string' || !SECRET_SHAPE.test(secret)) throw invalid;
+    if (typeof secret !== 'string' || !SECRET_SHAPE.test(secret)) throw linkProblem(purpose, 'invalid');
     const invitation = await this.store.invitations.findByTokenHash(sha256Hex(secret));
-    if (!invitation || invitation.purpose !== purpose) throw invalid;
-    if (invitation.acceptedAt) throw new InvitationLinkError('used', 410, kind.used, undefined, purpose);
-    if (invitation.voidedAt) throw new InvitationLinkError('replaced', 410, kind.replaced, undefined, purpose);
-    if (invitation.expiresAt <= now) throw new InvitationLinkError('expired', 410, kind.expired, invitation.expiresAt, purpose);
+    if (!invitation || invitation.purpose !== purpose) throw linkProblem(purpose, 'invalid');
+    if (invitation.acceptedAt) throw linkProblem(purpose, 'used');
+    if (invitation.voidedAt) throw linkProblem(purpose, 'replaced');
+    if (invitation.expiresAt <= now) throw linkProblem(purpose, 'expired', invitation.expiresAt);
     return invitation;
   }
 
   /** Resolves a link's secret to a usable invitation, or throws the reason it cannot be used. */
   async check(secret: unknown, now = nowIso()): Promise<CheckedLink> {
-    const invalid = new InvitationLinkError('invalid', 404, LINK_KINDS.invitation.invalid);
+    const invalid = linkProblem('invitation', 'invalid');
     const invitation = await this.checkLink(secret, 'invitation', now);
     const user = await this.store.users.get(invitation.teamId, invitation.userId);
     const team = await this.store.teams.get(invitation.teamId);
