@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { foldCase } from '../case-fold';
 import type { Invitation, InvitationPurpose, InvitationRepo, Timestamp, User } from '../port';
 import type { InvitationDoc, UserDoc } from './documents';
 import { mapUniqueViolation } from './errors';
@@ -90,7 +91,7 @@ export class MongoInvitationRepo implements InvitationRepo {
         if (!invitation) return null;
         const user = await this.models.User.findOneAndUpdate(
           { _id: invitation.userId, teamId: invitation.teamId, version: userVersion },
-          { $set: { email: invitation.email, emailLower: invitation.email.toLowerCase(), updatedAt: now }, $inc: { version: 1 } },
+          { $set: { email: invitation.email, emailLower: foldCase(invitation.email), updatedAt: now }, $inc: { version: 1 } },
           { session, returnDocument: 'after' },
         ).lean<UserDoc>();
         if (!user) throw new NotPendingRollback();

@@ -1,3 +1,4 @@
+import { foldCase } from '../case-fold';
 import type { Invitation, InvitationPurpose, InvitationRepo, Timestamp, User } from '../port';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
@@ -58,7 +59,7 @@ export class SqliteInvitationRepo implements InvitationRepo {
         `SELECT * FROM invitations WHERE team_id = ? AND purpose = ? AND ${OPEN} AND user_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
       ),
       markAccepted: db.prepare(`UPDATE invitations SET accepted_at = ? WHERE id = ? AND purpose = ? AND ${OPEN} AND expires_at > ? RETURNING *`),
-      setUserEmail: db.prepare('UPDATE users SET email = ?, email_lower = lower(?), version = version + 1, updated_at = ? WHERE id = ? AND team_id = ? AND version = ? RETURNING *'),
+      setUserEmail: db.prepare('UPDATE users SET email = ?, email_lower = ?, version = version + 1, updated_at = ? WHERE id = ? AND team_id = ? AND version = ? RETURNING *'),
       activateUser: db.prepare(
         `UPDATE users SET status = 'active', password_hash = ?, version = version + 1, updated_at = ?
          WHERE id = ? AND team_id = ? AND status = 'pending' RETURNING *`,
@@ -81,7 +82,7 @@ export class SqliteInvitationRepo implements InvitationRepo {
     this.validateEmailTx = db.transaction((id: string, userVersion: number, now: Timestamp): User | null => {
       const invitation = this.statements.markAccepted.get(now, id, 'email-validation', now) as InvitationRow | undefined;
       if (!invitation) return null;
-      const user = this.statements.setUserEmail.get(invitation.email, invitation.email, now, invitation.user_id, invitation.team_id, userVersion) as UserRow | undefined;
+      const user = this.statements.setUserEmail.get(invitation.email, foldCase(invitation.email), now, invitation.user_id, invitation.team_id, userVersion) as UserRow | undefined;
       if (!user) throw new NotPendingRollback(); // the user changed meanwhile: the link stays open
       return rowToUser(user);
     });
