@@ -71,7 +71,8 @@ describe('Email validation on the pages and in the CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--validate-saml-emails takes "on" or "off"');
     const run = await gatehouse(['team', 'settings', '--team', acme.team.teamId, '--validate-saml-emails', 'on', '--json'], env);
-    expect(run.stderr).toBe('');
+    // stderr names the store the CLI works on, and nothing else.
+    expect(run.stderr.trim()).toBe(`Store: SQLite ${path.join(server.dataDir, 'gatehouse.db')} (DATA_DIR=${server.dataDir})`);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ team: acme.team.teamId, settings: { group_managed_roles: false, validate_saml_emails: true } });
     expect((await call(server.url, 'GET', '/team', { token: acme.team.accessToken })).body.validate_saml_emails).toBe(true);
