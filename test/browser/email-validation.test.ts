@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { selfWithSession, signInThrough } from '../support/sso';
 import { newestLinkTo, setValidation, ssoTeam, uniqueAddress, type SsoTeam } from '../component/email-validation/support';
 import { launchChromium, type Browser } from './support/chromium';
+import { checkPage } from './support/page-checks';
 import { screenshot, watchCsp } from './support/screenshots';
 
 /**
@@ -50,6 +51,7 @@ describe('Email validation in the browser', () => {
     const row = adminPage.getByRole('row').filter({ hasText: name });
     await row.getByText('email not validated').waitFor();
     await screenshot(adminPage, 'people-email-not-validated');
+    expect(await checkPage(adminPage, 'people with an unvalidated email')).toEqual([]);
     // The admin re-sends: only the newest link works from now on.
     await row.getByRole('button', { name: `Re-send validation to ${name}` }).click();
     await adminPage.getByText(`Sent a new validation mail to ${address}.`).waitFor();
@@ -61,6 +63,7 @@ describe('Email validation in the browser', () => {
     await tab.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
     await tab.getByText(address).first().waitFor();
     await screenshot(tab, 'email-validation');
+    expect(await checkPage(tab, 'email validation link page')).toEqual([]);
     await tab.getByRole('button', { name: `Confirm ${address}` }).click();
     await tab.getByRole('heading', { name: 'Thank you' }).waitFor();
     expect(await tab.locator('main').textContent()).toContain(`${address} is confirmed as your email address in Acme.`);
@@ -69,6 +72,7 @@ describe('Email validation in the browser', () => {
     await tab.goto(link);
     await tab.getByRole('heading', { name: 'Validation link already used' }).waitFor();
     await tab.getByText('ask your team administrator to send a new one').waitFor();
+    expect(await checkPage(tab, 'email validation link already used')).toEqual([]);
     expect(personCsp).toEqual([]);
 
     await adminPage.goto(`${server.url}/admin/people`);
