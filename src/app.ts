@@ -16,6 +16,7 @@ import type { Services } from './services';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { mockIdpRoutes } from './demo/mock-idp-routes';
 import { MOCK_IDP_PATH } from './demo/mock-idp-metadata';
+import { invitationPages } from './web/invitation-pages';
 import { createWeb } from './web/web-routes';
 
 export interface AppOptions {
@@ -56,7 +57,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
-  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
+  app.use(invitationPages({ config, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
+  app.use(invitationRoutes({ accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits }));
   app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));

@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import { forbidden, notFound } from '../http/errors';
 import { errorFormat } from '../http/middleware';
 import type { IdentityProvider } from '../store/port';
-import { parseLoginCode } from '../web/login-code';
-import { SESSION_COOKIE, sessionSecretOf, setSessionCookie } from '../web/session';
+import { parseLoginCode } from '../accounts/login-code';
+import { SESSION_COOKIE, sessionSecretOf, setSessionCookie } from '../http/session-cookie';
 import { newCspNonce, sendAutoPostPage, sendTestResultPage } from './sso-pages';
 import type { AcsOutcome, SsoService } from './sso-service';
 

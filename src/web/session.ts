@@ -2,23 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AccountService, Authenticated } from '../accounts/account-service';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
-
-/** The browser session: a `session`-kind secret from AccountService.issueToken, nothing else. */
-export const SESSION_COOKIE = 'gh_session';
-
-export function sessionSecretOf(req: Request): string | null {
-  const value = req.cookies?.[SESSION_COOKIE];
-  return typeof value === 'string' && value ? value : null;
-}
-
-/** Sets the session cookie; SAML sign-in (ACS) uses this too, after issueToken(user, 'session'). */
-export function setSessionCookie(res: Response, config: Config, secret: string, maxAgeSeconds: number): void {
-  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: maxAgeSeconds * 1000 });
-}
-
-export function clearSessionCookie(res: Response, config: Config): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
-}
+import { clearSessionCookie, SESSION_COOKIE, sessionSecretOf } from '../http/session-cookie';
 
 /** The signed-in person behind this page request, if any (set by loadViewer). */
 export function viewerOf(res: Response): Authenticated | null {

@@ -14,7 +14,8 @@ import { createCsrf } from './csrf';
 import { multipartText } from './multipart';
 import { PUBLIC_DIR, Pages } from './pages';
 import { publicPages } from './public-pages';
-import { loadViewer, requireAdminPage, sessionSecretOf } from './session';
+import { sessionSecretOf } from '../http/session-cookie';
+import { loadViewer, requireAdminPage } from './session';
 import type { AdminSection, WebContext } from './web-context';
 
 export interface WebOptions {
