@@ -43,8 +43,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
 
   // SCIM first: directories send by far the most requests, and every router before it is walked per request.
   // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
-  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens, rateLimits: services.rateLimits }));
-  app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
+  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ passport: services.passport, tokens: services.scimTokens, rateLimits: services.rateLimits }));
+  app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ passport: services.passport, store: services.store, provisioningLog: services.provisioningLog }));
   const scim = scimRoutes(services); // sets its own (API) security headers
   app.use('/scim/v2', scim);
   app.use('/scim', scim);
@@ -58,10 +58,10 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
   app.use(invitationPages({ config, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
-  app.use(invitationRoutes({ accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits }));
-  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
-  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
-  app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
+  app.use(invitationRoutes({ passport: services.passport, invitations: services.invitations, rateLimits: services.rateLimits }));
+  app.use('/identity-providers', idpRoutes({ passport: services.passport, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, passport: services.passport, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
+  app.use(teamSettingsRoutes({ passport: services.passport, teamSettings: services.teamSettings }));
   // Never outside demo mode: `npm start` answers 404 here (the mock IdP signs in anyone).
   if (config.demo && options.demoIdpKeys) app.use(MOCK_IDP_PATH, mockIdpRoutes({ config, keys: options.demoIdpKeys }));
 

@@ -20,6 +20,8 @@ import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
 import { ScimUserService } from './scim/user-service';
 import type { GroupOfUser, Store } from './store/port';
+import type { Authenticator } from './http/passport';
+import { createPassport } from './passport';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
 export interface Services {
@@ -51,6 +53,8 @@ export interface Services {
   spKeyRollover: SpKeyRollover;
   /** The CSRF HMAC key from the store; the server loads it at start (the CLI does not need it). */
   csrfSecret: string | null;
+  /** passport with every way in (src/passport.ts). */
+  passport: Authenticator;
 }
 
 export interface ServiceOptions {
@@ -77,5 +81,6 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null };
+  const passport = createPassport({ accounts, scimTokens, sso });
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport };
 }

@@ -1,14 +1,14 @@
 import { Router, type Request } from 'express';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { AppError, badRequest } from '../http/errors';
+import type { Authenticator } from '../http/passport';
 import type { RateLimits } from '../http/rate-limits';
-import type { AccountService } from './account-service';
 import type { InvitationService } from './invitation-service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InvitationRouteDeps {
-  accounts: AccountService;
+  passport: Authenticator;
   invitations: InvitationService;
   rateLimits: RateLimits;
 }
@@ -19,7 +19,7 @@ export function invitationRoutes(deps: InvitationRouteDeps): Router {
   const router = Router();
   const resendPerUserLimiter = createResendPerUserLimiter(rateLimits);
 
-  const admin = [requireAccess(deps.accounts), requireAdminRole];
+  const admin = [requireAccess(deps.passport), requireAdminRole];
   const userId = (req: Request) => {
     const id = String(req.params.id);
     if (!UUID.test(id)) throw badRequest('invalid-id', 'The user id in the path must be a UUID.');

@@ -1,6 +1,6 @@
 /**
  * `/Groups` (RFC 7644 §3): route → group-service → store port → resource mapper. Mounted behind
- * requireScimToken, the JSON body parser and errorFormat('scim'); every path here is team-scoped by
+ * requireScimToken (passport), the JSON body parser and errorFormat('scim'); every path here is team-scoped by
  * the token, so another team's group is simply "not found".
  */
 import { Router, type Request, type Response } from 'express';

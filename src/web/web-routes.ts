@@ -47,7 +47,7 @@ export function createWeb(services: Services, options: WebOptions = {}): Web {
   const ctx: WebContext = { services, pages, csrf };
 
   const cookies = cookieParser();
-  const viewer = loadViewer(services.accounts, services.config);
+  const viewer = loadViewer(services.passport, services.config);
   const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
   const noStore: RequestHandler = (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
