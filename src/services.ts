@@ -1,6 +1,8 @@
 import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
+import { AuditLogService } from './accounts/audit-log';
+import { PeopleService } from './accounts/people-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
@@ -55,6 +57,8 @@ export interface Services {
   csrfSecret: string | null;
   /** passport with every way in (src/passport.ts). */
   passport: Authenticator;
+  people: PeopleService;
+  auditLog: AuditLogService;
 }
 
 export interface ServiceOptions {
@@ -82,5 +86,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
   const passport = createPassport({ accounts, scimTokens, sso });
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), auditLog: new AuditLogService(store) };
 }

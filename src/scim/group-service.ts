@@ -17,13 +17,17 @@ import {
   type MemberPlan,
   type MembershipResult,
   type Page,
+  type Role,
   type Store,
+  type UserStatus,
 } from '../store/port';
+import type { FilterNode } from '../store/query';
 import { ScimError, scimBadRequest } from './errors';
 import { parseFilter, parseSortBy } from './filter';
 import { parseGroupInput } from './group-input';
 import { planGroupMemberPatch } from './group-member-plan';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
+import { isUuid } from '../saml/uuid';
 
 export const DEFAULT_GROUP_PAGE = 100;
 export const MAX_GROUP_PAGE = 1000;
@@ -45,6 +49,15 @@ export interface GroupListParams {
   sortBy?: string;
   sortOrder?: string;
   withMembers: boolean;
+}
+
+/** A member as the admin group page shows it. */
+export interface MemberView {
+  id: string;
+  displayName: string;
+  handle: string | null;
+  role: Role | null;
+  status: UserStatus | null;
 }
 
 export const scimNotFound = (id: string) => new ScimError(404, `Group ${id} not found`);
@@ -123,6 +136,27 @@ export class GroupService {
     if (!result) throw scimNotFound(id);
     await this.audit({ teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: result.removed.length } });
     await this.auditRoles(teamId, actor, result);
+  }
+
+  /** Team → Groups page: displayName contains `q` (any case), by name, with each group's member count. */
+  async browse(teamId: string, q: string, startIndex: number, count: number): Promise<Page<Group> & { memberCounts: Map<string, number> }> {
+    const filter: FilterNode | undefined = q ? { kind: 'compare', path: { attr: 'displayName' }, op: 'co', value: q, caseExact: false } : undefined;
+    const page = await this.store.groups.list(teamId, { filter, sortBy: 'displayName', sortOrder: 'ascending', startIndex, count });
+    const members = await this.store.groups.listMembersOfGroups(teamId, page.items.map((g) => g.id));
+    return { ...page, memberCounts: new Map(page.items.map((g) => [g.id, members.get(g.id)?.length ?? 0])) };
+  }
+
+  /** The team's group, or null (also for an id that is not a UUID). */
+  async find(teamId: string, id: string): Promise<Group | null> {
+    return isUuid(id) ? this.store.groups.get(teamId, id) : null;
+  }
+
+  /** One page of a group's members for the admin page, with each member's handle, role and status. */
+  async memberPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<{ total: number; members: MemberView[] }> {
+    const all = await this.store.groups.listMembers(teamId, groupId);
+    const shown = all.slice(startIndex - 1, startIndex - 1 + count);
+    const users = await Promise.all(shown.map((m) => this.store.users.get(teamId, m.id)));
+    return { total: all.length, members: shown.map((m, i) => ({ id: m.id, displayName: m.displayName, handle: users[i]?.handle ?? null, role: users[i]?.role ?? null, status: users[i]?.status ?? null })) };
   }
 
   async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
