@@ -26,11 +26,12 @@ import { ScimError, scimBadRequest } from './errors';
 import { parseFilter, parseSortBy } from './filter';
 import { parseGroupInput } from './group-input';
 import { planGroupMemberPatch } from './group-member-plan';
+import { checkIfMatch } from './etag';
+import type { ListRequest } from './list-request';
+import { formatVersion } from './user-input';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { isUuid } from '../saml/uuid';
 
-export const DEFAULT_GROUP_PAGE = 100;
-export const MAX_GROUP_PAGE = 1000;
 /** Tries of a write without If-Match that keeps losing the version race (see applyPlan). */
 export const GROUP_WRITE_ATTEMPTS = 10;
 /** How many member ids an audit entry lists; the counts are always complete. */
@@ -42,14 +43,8 @@ export interface GroupWithMembers {
   members?: GroupMember[];
 }
 
-export interface GroupListParams {
-  filter?: string;
-  startIndex?: string;
-  count?: string;
-  sortBy?: string;
-  sortOrder?: string;
-  withMembers: boolean;
-}
+/** RFC 7644 list parameters, parsed as for /Users (list-request.ts); members loaded only when asked for. */
+export type GroupListParams = ListRequest & { withMembers: boolean };
 
 /** A member as the admin group page shows it. */
 export interface MemberView {
@@ -86,9 +81,8 @@ export class GroupService {
   }
 
   async list(teamId: string, params: GroupListParams): Promise<Page<GroupWithMembers> & { startIndex: number }> {
-    const startIndex = positiveInt(params.startIndex, 1, 'startIndex');
-    const count = Math.min(positiveInt(params.count, DEFAULT_GROUP_PAGE, 'count', true), MAX_GROUP_PAGE);
-    const query: Parameters<Store['groups']['list']>[1] = { startIndex, count };
+    const { startIndex, count } = params;
+    const query: Parameters<Store['groups']['list']>[1] = { startIndex, count, sortOrder: params.sortOrder };
     try {
       if (params.filter !== undefined && params.filter.trim() !== '') {
         query.filter = parseFilter(params.filter, GROUP_RESOURCE_TYPE);
@@ -102,11 +96,6 @@ export class GroupService {
     } catch (e) {
       if (e instanceof UnmappableGroupAttributeError) throw scimBadRequest(params.sortBy && e.path === query.sortBy ? 'invalidValue' : 'invalidFilter', `${e.message}; use displayName, externalId, id, members.value or meta.created/meta.lastModified`);
       throw e;
-    }
-    if (params.sortOrder !== undefined) {
-      const order = params.sortOrder.toLowerCase();
-      if (order !== 'ascending' && order !== 'descending') throw scimBadRequest('invalidValue', `sortOrder must be "ascending" or "descending", got ${JSON.stringify(params.sortOrder)}`);
-      query.sortOrder = order;
     }
     const page = await this.store.groups.list(teamId, query);
     if (!params.withMembers) return { ...page, startIndex, items: page.items.map((group) => ({ group })) };
@@ -198,7 +187,7 @@ export class GroupService {
   private async currentFor(teamId: string, id: string, ifMatch: string | undefined): Promise<Group> {
     const current = await this.store.groups.get(teamId, id);
     if (!current) throw scimNotFound(id);
-    checkIfMatch(ifMatch, current.version);
+    checkIfMatch(ifMatch, formatVersion(current.version), preconditionFailed);
     return current;
   }
 
@@ -260,23 +249,9 @@ export function unknownMembers(ids: string[]): ScimError {
 
 export const preconditionFailed = () => new ScimError(412, 'the group changed since you read it (If-Match does not match its current version); read it again and retry');
 
-/** If-Match: `*`, or one or more ETags (W/"3" or "3"); none matching the current version → 412. */
-export function checkIfMatch(header: string | undefined, version: number): void {
-  if (header === undefined || header.trim() === '' || header.trim() === '*') return;
-  const versions = header.split(',').map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'));
-  if (!versions.includes(String(version))) throw preconditionFailed();
-}
 
 /** A random pause that grows with the attempt, so racing writers stop meeting at the same instant. */
 function backOff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(50, 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function positiveInt(text: string | undefined, fallback: number, name: string, allowZero = false): number {
-  if (text === undefined || text === '') return fallback;
-  if (!/^-?\d+$/.test(text.trim())) throw scimBadRequest('invalidValue', `${name} must be an integer, got ${JSON.stringify(text)}`);
-  const n = Number(text);
-  // RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0.
-  return Math.max(allowZero ? 0 : 1, n);
 }

@@ -321,9 +321,13 @@ export interface MemberPlan {
   displayName?: string;
   /** null clears it. */
   externalId?: string | null;
+  /** Members to add (in request order, no duplicates). */
   add: string[];
+  /** Members to remove (ids that are not members are harmless). */
   remove: string[];
+  /** Remove every current member before adding `add`. */
   removeAll: boolean;
+  /** The complete new member list, when the request replaced it; add/remove are then empty. */
   replace: string[] | null;
 }
 

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Authenticated } from '../accounts/account-service';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
