@@ -4,7 +4,6 @@
  * team (role groups under group-managed roles, If-Match) and writes the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Auditor } from '../accounts/audit';
 import { checkGroupFilter, resolveGroupSort, UnmappableGroupAttributeError } from '../store/group-attributes';
 import {
   UniqueConstraintError,
@@ -12,14 +11,15 @@ import {
   VersionConflictError,
   type AuditActor,
   type Group,
+  type GroupAudit,
   type GroupMember,
+  type GroupMemberDetail,
   type GroupOfUser,
   type MemberPlan,
   type MembershipResult,
+  type NewAuditEntry,
   type Page,
-  type Role,
   type Store,
-  type UserStatus,
 } from '../store/port';
 import type { FilterNode } from '../store/query';
 import { ScimError, scimBadRequest } from './errors';
@@ -46,31 +46,22 @@ export interface GroupWithMembers {
 /** RFC 7644 list parameters, parsed as for /Users (list-request.ts); members loaded only when asked for. */
 export type GroupListParams = ListRequest & { withMembers: boolean };
 
-/** A member as the admin group page shows it. */
-export interface MemberView {
-  id: string;
-  displayName: string;
-  handle: string | null;
-  role: Role | null;
-  status: UserStatus | null;
-}
-
 export const scimNotFound = (id: string) => new ScimError(404, `Group ${id} not found`);
 
 export class GroupService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: Auditor,
-  ) {}
+  /** Audit entries are written by the store inside each write's transaction (GroupAudit). */
+  constructor(private readonly store: Store) {}
 
   async create(teamId: string, body: unknown, actor: AuditActor): Promise<GroupWithMembers> {
     const input = parseGroupInput(body);
     const memberIds = input.members.map((m) => m.value);
+    const audit: GroupAudit = (result) => [
+      { teamId, actor, action: 'group.created', targetType: 'group', targetId: result.group.id, details: { displayName: input.displayName, externalId: input.externalId ?? null, members: result.added.length } },
+      ...membershipEntries(teamId, actor, result),
+    ];
     const result = await this.write(() =>
-      this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds),
+      this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds, audit),
     );
-    await this.audit({ teamId, actor, action: 'group.created', targetType: 'group', targetId: result.group.id, details: { displayName: input.displayName, externalId: input.externalId ?? null, members: result.added.length } });
-    await this.auditMembership(teamId, actor, result);
     return { group: result.group, members: await this.store.groups.listMembers(teamId, result.group.id) };
   }
 
@@ -121,10 +112,11 @@ export class GroupService {
     if (current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
       throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; it cannot be deleted through SCIM (an owner can turn group-managed roles off with PUT /team/settings)`);
     }
-    const result = await this.store.groups.delete(teamId, id);
+    const result = await this.store.groups.delete(teamId, id, (deleted) => [
+      { teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: deleted.removed.length } },
+      ...roleEntries(teamId, actor, deleted),
+    ]);
     if (!result) throw scimNotFound(id);
-    await this.audit({ teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: result.removed.length } });
-    await this.auditRoles(teamId, actor, result);
   }
 
   /** Team → Groups page: displayName contains `q` (any case), by name, with each group's member count. */
@@ -141,11 +133,9 @@ export class GroupService {
   }
 
   /** One page of a group's members for the admin page, with each member's handle, role and status. */
-  async memberPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<{ total: number; members: MemberView[] }> {
-    const all = await this.store.groups.listMembers(teamId, groupId);
-    const shown = all.slice(startIndex - 1, startIndex - 1 + count);
-    const users = await Promise.all(shown.map((m) => this.store.users.get(teamId, m.id)));
-    return { total: all.length, members: shown.map((m, i) => ({ id: m.id, displayName: m.displayName, handle: users[i]?.handle ?? null, role: users[i]?.role ?? null, status: users[i]?.status ?? null })) };
+  async memberPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<{ total: number; members: GroupMemberDetail[] }> {
+    const page = await this.store.groups.listMembersPage(teamId, groupId, startIndex, count);
+    return { total: page.total, members: page.items };
   }
 
   async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
@@ -165,9 +155,17 @@ export class GroupService {
       if (plan.displayName !== undefined && plan.displayName !== current.displayName && current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
         throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; its displayName cannot be changed (members can)`);
       }
+      // Built from the write's result and committed in its transaction (by the store).
+      const audit: GroupAudit = (written) => {
+        const renamed = written.group.displayName !== current.displayName || written.group.externalId !== current.externalId;
+        const updated: NewAuditEntry[] = renamed
+          ? [{ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: written.group.displayName, externalId: written.group.externalId } } }]
+          : [];
+        return [...updated, ...membershipEntries(teamId, actor, written)];
+      };
       let result: MembershipResult | null;
       try {
-        result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version);
+        result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version, audit);
       } catch (e) {
         if (!(e instanceof VersionConflictError) || ifMatch !== undefined) throw storeErrorToScim(e);
         if (attempt >= GROUP_WRITE_ATTEMPTS) throw new ScimError(412, `the group kept changing under this request (${attempt} tries); read it again and retry`);
@@ -175,11 +173,6 @@ export class GroupService {
         continue;
       }
       if (!result) throw scimNotFound(id);
-      const renamed = result.group.displayName !== current.displayName || result.group.externalId !== current.externalId;
-      if (renamed) {
-        await this.audit({ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: result.group.displayName, externalId: result.group.externalId } } });
-      }
-      await this.auditMembership(teamId, actor, result);
       return result;
     }
   }
@@ -203,32 +196,32 @@ export class GroupService {
       throw storeErrorToScim(e);
     }
   }
+}
 
-  private async auditMembership(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
-    if (result.added.length || result.removed.length) {
-      await this.audit({
-        teamId,
-        actor,
-        action: 'group.members.changed',
-        targetType: 'group',
-        targetId: result.group.id,
-        details: {
-          displayName: result.group.displayName,
-          added: result.added.length,
-          removed: result.removed.length,
-          addedIds: result.added.slice(0, AUDIT_ID_SAMPLE),
-          removedIds: result.removed.slice(0, AUDIT_ID_SAMPLE),
-        },
-      });
-    }
-    await this.auditRoles(teamId, actor, result);
+/** Who joined and left (ids sampled, counts complete), then the roles that changed with it. */
+function membershipEntries(teamId: string, actor: AuditActor, result: MembershipResult): NewAuditEntry[] {
+  const entries: NewAuditEntry[] = [];
+  if (result.added.length || result.removed.length) {
+    entries.push({
+      teamId,
+      actor,
+      action: 'group.members.changed',
+      targetType: 'group',
+      targetId: result.group.id,
+      details: {
+        displayName: result.group.displayName,
+        added: result.added.length,
+        removed: result.removed.length,
+        addedIds: result.added.slice(0, AUDIT_ID_SAMPLE),
+        removedIds: result.removed.slice(0, AUDIT_ID_SAMPLE),
+      },
+    });
   }
+  return [...entries, ...roleEntries(teamId, actor, result)];
+}
 
-  private async auditRoles(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
-    for (const change of result.roleChanges) {
-      await this.audit({ teamId, actor, action: 'user.role.changed', targetType: 'user', targetId: change.userId, details: { from: change.from, to: change.to, via: 'group', groupId: result.group.id, group: result.group.displayName } });
-    }
-  }
+function roleEntries(teamId: string, actor: AuditActor, result: MembershipResult): NewAuditEntry[] {
+  return result.roleChanges.map((change) => ({ teamId, actor, action: 'user.role.changed', targetType: 'user', targetId: change.userId, details: { from: change.from, to: change.to, via: 'group', groupId: result.group.id, group: result.group.displayName } }));
 }
 
 function storeErrorToScim(e: unknown): unknown {
