@@ -2,8 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
-/** Listed without an import on purpose: node-saml verifies signatures with it; the direct entry pins its CVE floor (dependency-floors.test.ts). */
-const PINNED_ONLY = new Set(['xml-crypto']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -17,7 +15,7 @@ describe('Runtime dependencies', () => {
   const code = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'bin'))].map((f) => readFileSync(f, 'utf8')).join('\n');
   const dependencies = Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
 
-  test.each(dependencies.filter((d) => !PINNED_ONLY.has(d)))('When an auditor reads package.json, then %s is really imported by src/ or bin/ (no dependency to patch that never runs)', (name) => {
+  test.each(dependencies)('When an auditor reads package.json, then %s is really imported by src/ or bin/ (no dependency to patch that never runs)', (name) => {
     const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     expect({ name, imported: new RegExp(`(from |require\\(|import\\()'${escaped}(/[^']*)?'`).test(code) }).toEqual({ name, imported: true });
   });
