@@ -17,6 +17,7 @@ import type { Services } from './services';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { mockIdpRoutes } from './demo/mock-idp-routes';
 import { MOCK_IDP_PATH } from './demo/mock-idp-metadata';
+import { invitationPages } from './web/invitation-pages';
 import { createWeb } from './web/web-routes';
 
 export interface AppOptions {
@@ -43,8 +44,8 @@ export function createApp(services: Services, options: AppOptions = {}): express
 
   // SCIM first: directories send by far the most requests, and every router before it is walked per request.
   // The admin endpoints under /scim before the SCIM API, and /scim/v2 before /scim so the longer prefix wins.
-  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ accounts: services.accounts, tokens: services.scimTokens, rateLimits: services.rateLimits }));
-  app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ accounts: services.accounts, store: services.store, provisioningLog: services.provisioningLog }));
+  app.use('/scim/auth-tokens', helmetHeaders, scimTokenRoutes({ passport: services.passport, tokens: services.scimTokens, rateLimits: services.rateLimits }));
+  app.use('/scim/provisioning-log', helmetHeaders, provisioningLogRoutes({ passport: services.passport, store: services.store, provisioningLog: services.provisioningLog }));
   const scim = scimRoutes(services); // sets its own (API) security headers
   app.use('/scim/v2', scim);
   app.use('/scim', scim);
@@ -57,11 +58,12 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use(metrics.routes(services.store, config.metricsToken));
   app.use(openApiRoutes());
   app.use(accountRoutes(services));
-  app.use(invitationRoutes({ config, accounts: services.accounts, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
-  app.use(emailValidationRoutes({ accounts: services.accounts, emailValidation: services.emailValidation, rateLimits: services.rateLimits }));
-  app.use('/identity-providers', idpRoutes({ accounts: services.accounts, idps: services.idps }));
-  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
-  app.use(teamSettingsRoutes({ accounts: services.accounts, teamSettings: services.teamSettings }));
+  app.use(invitationPages({ config, invitations: services.invitations, rateLimits: services.rateLimits, csrfSecret: services.csrfSecret }));
+  app.use(invitationRoutes({ passport: services.passport, invitations: services.invitations, rateLimits: services.rateLimits }));
+  app.use(emailValidationRoutes({ passport: services.passport, emailValidation: services.emailValidation, rateLimits: services.rateLimits }));
+  app.use('/identity-providers', idpRoutes({ passport: services.passport, idps: services.idps }));
+  app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, passport: services.passport, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
+  app.use(teamSettingsRoutes({ passport: services.passport, teamSettings: services.teamSettings }));
   // Never outside demo mode: `npm start` answers 404 here (the mock IdP signs in anyone).
   if (config.demo && options.demoIdpKeys) app.use(MOCK_IDP_PATH, mockIdpRoutes({ config, keys: options.demoIdpKeys }));
 

@@ -1,6 +1,8 @@
 import { ProvisioningLogWriter } from './scim/provisioning-log';
 import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
+import { AuditLogService } from './accounts/audit-log';
+import { PeopleService } from './accounts/people-service';
 import { createAuditor, type Auditor } from './accounts/audit';
 import { EmailValidationService } from './accounts/email-validation-service';
 import { InvitationService } from './accounts/invitation-service';
@@ -21,6 +23,8 @@ import { GroupService } from './scim/group-service';
 import { ScimTokenService } from './scim/token-service';
 import { ScimUserService } from './scim/user-service';
 import type { GroupOfUser, Store } from './store/port';
+import type { Authenticator } from './http/passport';
+import { createPassport } from './passport';
 
 /** Everything the HTTP layer and the CLI need, built once from config + store. */
 export interface Services {
@@ -53,6 +57,10 @@ export interface Services {
   spKeyRollover: SpKeyRollover;
   /** The CSRF HMAC key from the store; the server loads it at start (the CLI does not need it). */
   csrfSecret: string | null;
+  /** passport with every way in (src/passport.ts). */
+  passport: Authenticator;
+  people: PeopleService;
+  auditLog: AuditLogService;
 }
 
 export interface ServiceOptions {
@@ -75,10 +83,11 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), spKeyring, logger);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
-  const groups = new GroupService(store, audit);
+  const groups = new GroupService(store);
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null };
+  const passport = createPassport({ accounts, scimTokens, sso });
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), auditLog: new AuditLogService(store) };
 }

@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
+import type { Authenticator } from '../http/passport';
 import type { RateLimits } from '../http/rate-limits';
-import type { AccountService } from './account-service';
 import type { EmailValidationService } from './email-validation-service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,10 +12,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * re-sending the mail under the invitations' limits (30 a minute per address; 5 per user in 15 minutes).
  * The link page itself is src/web/email-validation-page.ts.
  */
-export function emailValidationRoutes(deps: { accounts: AccountService; emailValidation: EmailValidationService; rateLimits: RateLimits }): Router {
+export function emailValidationRoutes(deps: { passport: Authenticator; emailValidation: EmailValidationService; rateLimits: RateLimits }): Router {
   const { emailValidation } = deps;
   const router = Router();
-  const admin = [requireAccess(deps.accounts), requireAdminRole];
+  const admin = [requireAccess(deps.passport), requireAdminRole];
   const perUser = deps.rateLimits.resendPerPerson(
     'email-validation-resend',
     (req, res) => `email-validation:${authOf(res).team.id}:${String(req.params.id)}`,

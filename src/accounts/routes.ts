@@ -6,6 +6,7 @@ import type { RateLimits } from '../http/rate-limits';
 import { AppError } from '../http/errors';
 import type { Store, User } from '../store/port';
 import type { AccountService } from './account-service';
+import type { Authenticator } from '../http/passport';
 
 export function selfView(user: User) {
   return { id: user.id, team: user.teamId, name: user.displayName, handle: user.handle, email: user.email, role: user.role, status: user.status, managed_by: user.managedBy };
@@ -21,10 +22,10 @@ function checkPersist(value: unknown): void {
   throw new AppError(400, 'invalid-persist', 'persist must be true or false (it is accepted for compatibility and changes nothing: the answer is always an access token, never a session cookie).');
 }
 
-export function accountRoutes(deps: { accounts: AccountService; store: Store; config: Config; rateLimits: RateLimits }): Router {
+export function accountRoutes(deps: { accounts: AccountService; passport: Authenticator; store: Store; config: Config; rateLimits: RateLimits }): Router {
   const { accounts, store, config, rateLimits } = deps;
   const router = Router();
-  const auth = requireAccess(accounts);
+  const auth = requireAccess(deps.passport);
 
   router.post('/login', ...jsonBody('16kb'), ...rateLimits.login(config.loginRateLimit), async (req, res) => {
     checkPersist(req.query.persist);

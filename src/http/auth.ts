@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { AccountService, Authenticated } from '../accounts/account-service';
-import { forbidden, unauthorized } from './errors';
+import type { Authenticated } from '../accounts/account-service';
+import { forbidden } from './errors';
+import { requirePrincipal, type Authenticator } from './passport';
 
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');
@@ -16,16 +17,9 @@ export function authOf(res: Response): Authenticated {
   return auth;
 }
 
-/** Bearer access token (from POST /login or POST /access) → res.locals.auth. */
-export function requireAccess(accounts: AccountService): RequestHandler {
-  return async (req, res, next) => {
-    const token = bearerToken(req);
-    if (!token) throw unauthorized('missing-token', 'Send an access token: Authorization: Bearer <access_token> (get one from POST /login).');
-    const auth = await accounts.authenticate(token, 'access');
-    if (!auth) throw unauthorized('invalid-token', 'The access token is invalid or expired; sign in again with POST /login.');
-    res.locals.auth = auth;
-    next();
-  };
+/** Bearer access token (from POST /login or POST /access) → res.locals.auth, through passport (AccessTokenStrategy). */
+export function requireAccess(auth: Authenticator): RequestHandler {
+  return requirePrincipal(auth, 'access-token', 'auth');
 }
 
 /** Only team owners and admins pass. */

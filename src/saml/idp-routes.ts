@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { AccountService } from '../accounts/account-service';
+import type { Authenticator } from '../http/passport';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
 import { jsonBody } from '../http/middleware';
@@ -54,10 +54,10 @@ function readInput(req: Request, requireMetadata: boolean): { source: MetadataSo
 }
 
 /** `/identity-providers`: team owners/admins connect, inspect, replace, test and delete IdPs. */
-export function idpRoutes(deps: { accounts: AccountService; idps: IdentityProviderService }): Router {
+export function idpRoutes(deps: { passport: Authenticator; idps: IdentityProviderService }): Router {
   const { idps } = deps;
   const router = Router();
-  router.use(requireAccess(deps.accounts), requireAdminRole);
+  router.use(requireAccess(deps.passport), requireAdminRole);
   // Metadata is up to 1 MB of XML; as a JSON string it may grow by escaping.
   const bodies = [express.text({ type: XML_TYPES, limit: MAX_METADATA_BYTES }), ...jsonBody('1200kb', XML_TYPES)];
   const teamOf = (res: Response) => authOf(res).team.id;

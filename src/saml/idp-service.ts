@@ -53,6 +53,11 @@ export class IdentityProviderService {
     return this.store.idps.countUsers(idp.teamId, idp.id);
   }
 
+  /** The team's IdP records as stored (no user counts): for naming them on other pages. */
+  records(teamId: string): Promise<IdentityProvider[]> {
+    return this.store.idps.list(teamId);
+  }
+
   async list(teamId: string) {
     const idps = await this.store.idps.list(teamId);
     return Promise.all(idps.map(async (idp) => this.view(idp, { users: await this.store.idps.countUsers(teamId, idp.id) })));

@@ -1,5 +1,5 @@
 import { parseCertificate } from './certificates';
-import { loginCodeFor } from '../web/login-code';
+import { loginCodeFor } from '../accounts/login-code';
 import { spAcsUrl, spEntityId } from './sp-urls';
 import type { IdentityProvider } from '../store/port';
 

@@ -1,12 +1,14 @@
 import cookieParser from 'cookie-parser';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
-import type { AccountService } from '../accounts/account-service';
+import type { AccountService, Authenticated } from '../accounts/account-service';
 import type { Config } from '../config';
 import { forbidden, notFound } from '../http/errors';
 import { errorFormat } from '../http/middleware';
 import type { IdentityProvider } from '../store/port';
-import { parseLoginCode } from '../web/login-code';
-import { SESSION_COOKIE, sessionSecretOf, setSessionCookie } from '../web/session';
+import { parseLoginCode } from '../accounts/login-code';
+import { authenticateWith, type Authenticator } from '../http/passport';
+import { SESSION_COOKIE, setSessionCookie } from '../http/session-cookie';
+import type { SessionRefusal } from '../http/session-cookie-strategy';
 import { newCspNonce, sendAutoPostPage, sendTestResultPage } from './sso-pages';
 import type { AcsOutcome, SsoService } from './sso-service';
 
@@ -23,6 +25,7 @@ const unknownIdp = () => notFound('unknown-idp', 'No identity provider has this 
 export interface SsoRouteDeps {
   sso: SsoService;
   accounts: AccountService;
+  passport: Authenticator;
   config: Config;
   /** Told every ACS outcome: 'ok', 'test', or the refusal label (a bounded set: metrics label it). */
   onAcsOutcome?: (outcome: string) => void;
@@ -90,15 +93,19 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   });
 
   const acsBody = express.urlencoded({ extended: false, limit: ACS_BODY_LIMIT, parameterLimit: 20 });
-  router.post('/sso/finalize-login/:team', browser, acsBody, async (req, res) => {
-    noStore(res);
-    const outcome = await sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>);
+  // passport's SamlAcsStrategy runs SsoService.finalize: a sign-in succeeds, a refusal or test run fails; both redirect.
+  const acs = authenticateWith<AcsOutcome, AcsOutcome>(deps.passport, 'saml-acs', (verdict, req, res) => {
+    const outcome = verdict.ok ? verdict.principal : verdict.reason;
     report(outcome);
     if (outcome.kind === 'signed-in') {
       setSessionCookie(res, config, outcome.session.secret, outcome.session.expiresIn);
       req.log.info({ userId: outcome.user.id, teamId: outcome.user.teamId }, 'SAML sign-in');
     }
     res.redirect(303, outcome.redirect);
+  });
+  router.post('/sso/finalize-login/:team', browser, acsBody, (req, res, next) => {
+    noStore(res);
+    acs(req, res, next);
   });
   // An oversized or unreadable form is still a refusal with a label (and an audit entry), not a bare 413.
   const acsBodyErrors: ErrorRequestHandler = async (err, req, res, next) => {
@@ -116,14 +123,15 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   router.use('/sso/finalize-login/:team', acsBodyErrors);
 
   // API clients that signed in through the browser exchange the session cookie for an access token.
-  router.post('/access', cookieParser(), async (req, res) => {
-    const secret = sessionSecretOf(req);
-    const auth = secret ? await accounts.authenticate(secret, 'session') : null;
-    if (!auth) throw forbidden('invalid-session', `Sign in first (enterprise login sets the ${SESSION_COOKIE} cookie); the session is missing or expired.`);
-    const token = await accounts.issueToken(auth.user, 'access');
-    noStore(res);
-    res.json({ access_token: token.secret, token_type: 'Bearer', expires_in: token.expiresIn, user: auth.user.id });
+  const session = authenticateWith<Authenticated, SessionRefusal>(deps.passport, 'session-cookie', (verdict, _req, res, next) => {
+    if (!verdict.ok) throw forbidden('invalid-session', `Sign in first (enterprise login sets the ${SESSION_COOKIE} cookie); the session is missing or expired.`);
+    const auth = verdict.principal;
+    accounts.issueToken(auth.user, 'access').then((token) => {
+      noStore(res);
+      res.json({ access_token: token.secret, token_type: 'Bearer', expires_in: token.expiresIn, user: auth.user.id });
+    }, next);
   });
+  router.post('/access', cookieParser(), session);
 
   return router;
 }

@@ -4,8 +4,8 @@
  */
 import { ScimError } from './errors';
 
-/** `W/"3"` and `"3"` compare equal under weak comparison (RFC 7232 §2.3.2). */
-const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+/** `W/"3"` and `"3"` compare equal under weak comparison (RFC 7232 §2.3.2); a bare `3` is read as `"3"` (some clients drop the quotes). */
+const opaque = (tag: string) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1');
 
 /** The entity tags listed in an If-Match / If-None-Match header ("*" stays "*"). */
 function listedTags(header: string): string[] {
@@ -17,11 +17,11 @@ function matches(header: string, etag: string): boolean {
   return listedTags(header).some((tag) => tag === '*' || opaque(tag) === current);
 }
 
-/** PUT/PATCH/DELETE: a stale If-Match means another writer got there first → 412, nothing changes. */
-export function checkIfMatch(header: string | undefined, etag: string): void {
+/** PUT/PATCH/DELETE: a stale If-Match means another writer got there first → 412 (`stale`), nothing changes. */
+export function checkIfMatch(header: string | undefined, etag: string, stale?: () => ScimError): void {
   if (header === undefined || header.trim() === '') return;
   if (!matches(header, etag)) {
-    throw new ScimError(412, `The resource has changed: If-Match ${header.trim()} does not match the current version ${etag}. GET it again and retry with the new ETag.`);
+    throw stale?.() ?? new ScimError(412, `The resource has changed: If-Match ${header.trim()} does not match the current version ${etag}. GET it again and retry with the new ETag.`);
   }
 }
 

@@ -9,8 +9,8 @@
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../store/query';
 import { foldCase } from '../store/case-fold';
 import { resourceKeys } from './attr-path';
+import { ISO_DATE } from './values';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 export function matchesFilter(node: FilterNode, resource: unknown): boolean {
   switch (node.kind) {

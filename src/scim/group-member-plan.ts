@@ -17,19 +17,11 @@ import { readMemberRef } from './group-input';
 import { parsePatchRequest, type PatchOperation, type PatchOpName } from './patch-request';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { describe } from './values';
+import { isMemberTypeUserTest } from '../store/group-attributes';
+import type { MemberPlan } from '../store/port';
 
-export interface GroupMemberPlan {
-  displayName?: string;
-  externalId?: string | null;
-  /** Members to add (in request order, no duplicates). */
-  add: string[];
-  /** Members to remove (ids that are not members are harmless). */
-  remove: string[];
-  /** Remove every current member before adding `add`. */
-  removeAll: boolean;
-  /** The complete new member list, when the request replaced it; add/remove are then empty. */
-  replace: string[] | null;
-}
+/** What a PATCH does to a group's members and attributes: the store's MemberPlan (src/store/port.ts). */
+export type GroupMemberPlan = MemberPlan;
 
 export interface PlanOptions {
   /** The group's id: a path-less replace that repeats it (Okta) is accepted, a different one refused. */
@@ -163,9 +155,8 @@ function readMemberList(value: unknown): string[] {
 function memberIdsOf(filter: FilterNode): string[] {
   if (filter.kind === 'or') return [...memberIdsOf(filter.left), ...memberIdsOf(filter.right)];
   if (filter.kind === 'and') {
-    const isUserType = (n: FilterNode) => n.kind === 'compare' && n.path.attr === 'type' && n.op === 'eq' && typeof n.value === 'string' && n.value.toLowerCase() === 'user';
-    if (isUserType(filter.right)) return memberIdsOf(filter.left);
-    if (isUserType(filter.left)) return memberIdsOf(filter.right);
+    if (isMemberTypeUserTest(filter.right)) return memberIdsOf(filter.left);
+    if (isMemberTypeUserTest(filter.left)) return memberIdsOf(filter.right);
   }
   if (filter.kind === 'compare' && filter.path.attr === 'value' && filter.op === 'eq' && typeof filter.value === 'string') return [filter.value];
   throw scimBadRequest('invalidPath', `only members[value eq "<user id>"] filters are supported for removing members, got members[${formatFilter(filter)}]`);

@@ -1,13 +1,14 @@
 /**
  * `/Groups` (RFC 7644 §3): route → group-service → store port → resource mapper. Mounted behind
- * requireScimToken, the JSON body parser and errorFormat('scim'); every path here is team-scoped by
+ * requireScimToken (passport), the JSON body parser and errorFormat('scim'); every path here is team-scoped by
  * the token, so another team's group is simply "not found".
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Config } from '../config';
 import type { AuditActor, Group, GroupMember } from '../store/port';
 import { buildGroupResource } from './group-input';
 import { GroupService, type GroupWithMembers } from './group-service';
+import { parseListRequest, parseProjection } from './list-request';
 import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { formatVersion } from './user-input';
@@ -21,21 +22,6 @@ export interface GroupRouteDeps {
 }
 
 const MEMBERS_URN = `${GROUP_SCHEMA}:members`.toLowerCase();
-
-/** A query parameter by name, ignoring case (clients write startIndex, startindex…); first value wins. */
-function param(req: Request, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key.toLowerCase() !== lower) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    return typeof first === 'string' ? first : undefined;
-  }
-  return undefined;
-}
-
-function projectionOf(req: Request): ProjectionRequest {
-  return { attributes: param(req, 'attributes'), excludedAttributes: param(req, 'excludedAttributes') };
-}
 
 const namesMembers = (name: string, whole: boolean) => {
   const n = name.toLowerCase();
@@ -79,20 +65,13 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
   router.post('/', async (req, res) => {
     const token = scimTokenOf(res);
     const created = await deps.groups.create(token.teamId, req.body, actorOf(res));
-    send(res, 201, created, projectionOf(req));
+    send(res, 201, created, parseProjection(req.query as Record<string, unknown>));
   });
 
   router.get('/', async (req, res) => {
-    const projection = projectionOf(req);
-    const withMembers = wantsMembers(projection);
-    const page = await deps.groups.list(scimTokenOf(res).teamId, {
-      filter: param(req, 'filter'),
-      startIndex: param(req, 'startIndex'),
-      count: param(req, 'count'),
-      sortBy: param(req, 'sortBy'),
-      sortOrder: param(req, 'sortOrder'),
-      withMembers,
-    });
+    const request = parseListRequest(req.query as Record<string, unknown>);
+    const projection: ProjectionRequest = { attributes: request.attributes, excludedAttributes: request.excludedAttributes };
+    const page = await deps.groups.list(scimTokenOf(res).teamId, { ...request, withMembers: wantsMembers(projection) });
     const body = {
       schemas: [LIST_RESPONSE_SCHEMA],
       totalResults: page.total,
@@ -104,21 +83,21 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const projection = projectionOf(req);
+    const projection = parseProjection(req.query as Record<string, unknown>);
     const item = await deps.groups.get(scimTokenOf(res).teamId, String(req.params.id), wantsMembers(projection));
     send(res, 200, item, projection);
   });
 
   router.put('/:id', async (req, res) => {
     const updated = await deps.groups.replace(scimTokenOf(res).teamId, String(req.params.id), req.body, req.get('if-match'), actorOf(res));
-    send(res, 200, updated, projectionOf(req));
+    send(res, 200, updated, parseProjection(req.query as Record<string, unknown>));
   });
 
   // 204 unless the client asked for attributes back (RFC 7644 §3.5.2): Entra ID and Okta expect 204.
   router.patch('/:id', async (req, res) => {
     const teamId = scimTokenOf(res).teamId;
     const result = await deps.groups.patch(teamId, String(req.params.id), req.body, req.get('if-match'), actorOf(res));
-    const projection = projectionOf(req);
+    const projection = parseProjection(req.query as Record<string, unknown>);
     if (projection.attributes === undefined && projection.excludedAttributes === undefined) {
       res.status(204).setHeader('ETag', formatVersion(result.group.version));
       res.end();

@@ -4,7 +4,6 @@
  * team (role groups under group-managed roles, If-Match) and writes the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Auditor } from '../accounts/audit';
 import { checkGroupFilter, resolveGroupSort, UnmappableGroupAttributeError } from '../store/group-attributes';
 import {
   UniqueConstraintError,
@@ -12,21 +11,27 @@ import {
   VersionConflictError,
   type AuditActor,
   type Group,
+  type GroupAudit,
   type GroupMember,
+  type GroupMemberDetail,
   type GroupOfUser,
   type MemberPlan,
   type MembershipResult,
+  type NewAuditEntry,
   type Page,
   type Store,
 } from '../store/port';
+import type { FilterNode } from '../store/query';
 import { ScimError, scimBadRequest } from './errors';
 import { parseFilter, parseSortBy } from './filter';
 import { parseGroupInput } from './group-input';
 import { planGroupMemberPatch } from './group-member-plan';
+import { checkIfMatch } from './etag';
+import type { ListRequest } from './list-request';
+import { formatVersion } from './user-input';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
+import { isUuid } from '../saml/uuid';
 
-export const DEFAULT_GROUP_PAGE = 100;
-export const MAX_GROUP_PAGE = 1000;
 /** Tries of a write without If-Match that keeps losing the version race (see applyPlan). */
 export const GROUP_WRITE_ATTEMPTS = 10;
 /** How many member ids an audit entry lists; the counts are always complete. */
@@ -38,31 +43,25 @@ export interface GroupWithMembers {
   members?: GroupMember[];
 }
 
-export interface GroupListParams {
-  filter?: string;
-  startIndex?: string;
-  count?: string;
-  sortBy?: string;
-  sortOrder?: string;
-  withMembers: boolean;
-}
+/** RFC 7644 list parameters, parsed as for /Users (list-request.ts); members loaded only when asked for. */
+export type GroupListParams = ListRequest & { withMembers: boolean };
 
 export const scimNotFound = (id: string) => new ScimError(404, `Group ${id} not found`);
 
 export class GroupService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: Auditor,
-  ) {}
+  /** Audit entries are written by the store inside each write's transaction (GroupAudit). */
+  constructor(private readonly store: Store) {}
 
   async create(teamId: string, body: unknown, actor: AuditActor): Promise<GroupWithMembers> {
     const input = parseGroupInput(body);
     const memberIds = input.members.map((m) => m.value);
+    const audit: GroupAudit = (result) => [
+      { teamId, actor, action: 'group.created', targetType: 'group', targetId: result.group.id, details: { displayName: input.displayName, externalId: input.externalId ?? null, members: result.added.length } },
+      ...membershipEntries(teamId, actor, result),
+    ];
     const result = await this.write(() =>
-      this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds),
+      this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds, audit),
     );
-    await this.audit({ teamId, actor, action: 'group.created', targetType: 'group', targetId: result.group.id, details: { displayName: input.displayName, externalId: input.externalId ?? null, members: result.added.length } });
-    await this.auditMembership(teamId, actor, result);
     return { group: result.group, members: await this.store.groups.listMembers(teamId, result.group.id) };
   }
 
@@ -73,9 +72,8 @@ export class GroupService {
   }
 
   async list(teamId: string, params: GroupListParams): Promise<Page<GroupWithMembers> & { startIndex: number }> {
-    const startIndex = positiveInt(params.startIndex, 1, 'startIndex');
-    const count = Math.min(positiveInt(params.count, DEFAULT_GROUP_PAGE, 'count', true), MAX_GROUP_PAGE);
-    const query: Parameters<Store['groups']['list']>[1] = { startIndex, count };
+    const { startIndex, count } = params;
+    const query: Parameters<Store['groups']['list']>[1] = { startIndex, count, sortOrder: params.sortOrder };
     try {
       if (params.filter !== undefined && params.filter.trim() !== '') {
         query.filter = parseFilter(params.filter, GROUP_RESOURCE_TYPE);
@@ -89,11 +87,6 @@ export class GroupService {
     } catch (e) {
       if (e instanceof UnmappableGroupAttributeError) throw scimBadRequest(params.sortBy && e.path === query.sortBy ? 'invalidValue' : 'invalidFilter', `${e.message}; use displayName, externalId, id, members.value or meta.created/meta.lastModified`);
       throw e;
-    }
-    if (params.sortOrder !== undefined) {
-      const order = params.sortOrder.toLowerCase();
-      if (order !== 'ascending' && order !== 'descending') throw scimBadRequest('invalidValue', `sortOrder must be "ascending" or "descending", got ${JSON.stringify(params.sortOrder)}`);
-      query.sortOrder = order;
     }
     const page = await this.store.groups.list(teamId, query);
     if (!params.withMembers) return { ...page, startIndex, items: page.items.map((group) => ({ group })) };
@@ -119,10 +112,30 @@ export class GroupService {
     if (current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
       throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; it cannot be deleted through SCIM (an owner can turn group-managed roles off with PUT /team/settings)`);
     }
-    const result = await this.store.groups.delete(teamId, id);
+    const result = await this.store.groups.delete(teamId, id, (deleted) => [
+      { teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: deleted.removed.length } },
+      ...roleEntries(teamId, actor, deleted),
+    ]);
     if (!result) throw scimNotFound(id);
-    await this.audit({ teamId, actor, action: 'group.deleted', targetType: 'group', targetId: id, details: { displayName: current.displayName, members: result.removed.length } });
-    await this.auditRoles(teamId, actor, result);
+  }
+
+  /** Team → Groups page: displayName contains `q` (any case), by name, with each group's member count. */
+  async browse(teamId: string, q: string, startIndex: number, count: number): Promise<Page<Group> & { memberCounts: Map<string, number> }> {
+    const filter: FilterNode | undefined = q ? { kind: 'compare', path: { attr: 'displayName' }, op: 'co', value: q, caseExact: false } : undefined;
+    const page = await this.store.groups.list(teamId, { filter, sortBy: 'displayName', sortOrder: 'ascending', startIndex, count });
+    const members = await this.store.groups.listMembersOfGroups(teamId, page.items.map((g) => g.id));
+    return { ...page, memberCounts: new Map(page.items.map((g) => [g.id, members.get(g.id)?.length ?? 0])) };
+  }
+
+  /** The team's group, or null (also for an id that is not a UUID). */
+  async find(teamId: string, id: string): Promise<Group | null> {
+    return isUuid(id) ? this.store.groups.get(teamId, id) : null;
+  }
+
+  /** One page of a group's members for the admin page, with each member's handle, role and status. */
+  async memberPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<{ total: number; members: GroupMemberDetail[] }> {
+    const page = await this.store.groups.listMembersPage(teamId, groupId, startIndex, count);
+    return { total: page.total, members: page.items };
   }
 
   async groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]> {
@@ -142,9 +155,17 @@ export class GroupService {
       if (plan.displayName !== undefined && plan.displayName !== current.displayName && current.roleGranted !== null && (await this.roleGroupsActive(teamId))) {
         throw scimBadRequest('mutability', `"${current.displayName}" is the role group that grants the ${current.roleGranted} role while group-managed roles are on; its displayName cannot be changed (members can)`);
       }
+      // Built from the write's result and committed in its transaction (by the store).
+      const audit: GroupAudit = (written) => {
+        const renamed = written.group.displayName !== current.displayName || written.group.externalId !== current.externalId;
+        const updated: NewAuditEntry[] = renamed
+          ? [{ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: written.group.displayName, externalId: written.group.externalId } } }]
+          : [];
+        return [...updated, ...membershipEntries(teamId, actor, written)];
+      };
       let result: MembershipResult | null;
       try {
-        result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version);
+        result = await this.store.groups.applyMemberPlan(teamId, id, plan, current.version, audit);
       } catch (e) {
         if (!(e instanceof VersionConflictError) || ifMatch !== undefined) throw storeErrorToScim(e);
         if (attempt >= GROUP_WRITE_ATTEMPTS) throw new ScimError(412, `the group kept changing under this request (${attempt} tries); read it again and retry`);
@@ -152,11 +173,6 @@ export class GroupService {
         continue;
       }
       if (!result) throw scimNotFound(id);
-      const renamed = result.group.displayName !== current.displayName || result.group.externalId !== current.externalId;
-      if (renamed) {
-        await this.audit({ teamId, actor, action: 'group.updated', targetType: 'group', targetId: id, details: { from: { displayName: current.displayName, externalId: current.externalId }, to: { displayName: result.group.displayName, externalId: result.group.externalId } } });
-      }
-      await this.auditMembership(teamId, actor, result);
       return result;
     }
   }
@@ -164,7 +180,7 @@ export class GroupService {
   private async currentFor(teamId: string, id: string, ifMatch: string | undefined): Promise<Group> {
     const current = await this.store.groups.get(teamId, id);
     if (!current) throw scimNotFound(id);
-    checkIfMatch(ifMatch, current.version);
+    checkIfMatch(ifMatch, formatVersion(current.version), preconditionFailed);
     return current;
   }
 
@@ -180,32 +196,32 @@ export class GroupService {
       throw storeErrorToScim(e);
     }
   }
+}
 
-  private async auditMembership(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
-    if (result.added.length || result.removed.length) {
-      await this.audit({
-        teamId,
-        actor,
-        action: 'group.members.changed',
-        targetType: 'group',
-        targetId: result.group.id,
-        details: {
-          displayName: result.group.displayName,
-          added: result.added.length,
-          removed: result.removed.length,
-          addedIds: result.added.slice(0, AUDIT_ID_SAMPLE),
-          removedIds: result.removed.slice(0, AUDIT_ID_SAMPLE),
-        },
-      });
-    }
-    await this.auditRoles(teamId, actor, result);
+/** Who joined and left (ids sampled, counts complete), then the roles that changed with it. */
+function membershipEntries(teamId: string, actor: AuditActor, result: MembershipResult): NewAuditEntry[] {
+  const entries: NewAuditEntry[] = [];
+  if (result.added.length || result.removed.length) {
+    entries.push({
+      teamId,
+      actor,
+      action: 'group.members.changed',
+      targetType: 'group',
+      targetId: result.group.id,
+      details: {
+        displayName: result.group.displayName,
+        added: result.added.length,
+        removed: result.removed.length,
+        addedIds: result.added.slice(0, AUDIT_ID_SAMPLE),
+        removedIds: result.removed.slice(0, AUDIT_ID_SAMPLE),
+      },
+    });
   }
+  return [...entries, ...roleEntries(teamId, actor, result)];
+}
 
-  private async auditRoles(teamId: string, actor: AuditActor, result: MembershipResult): Promise<void> {
-    for (const change of result.roleChanges) {
-      await this.audit({ teamId, actor, action: 'user.role.changed', targetType: 'user', targetId: change.userId, details: { from: change.from, to: change.to, via: 'group', groupId: result.group.id, group: result.group.displayName } });
-    }
-  }
+function roleEntries(teamId: string, actor: AuditActor, result: MembershipResult): NewAuditEntry[] {
+  return result.roleChanges.map((change) => ({ teamId, actor, action: 'user.role.changed', targetType: 'user', targetId: change.userId, details: { from: change.from, to: change.to, via: 'group', groupId: result.group.id, group: result.group.displayName } }));
 }
 
 function storeErrorToScim(e: unknown): unknown {
@@ -226,23 +242,9 @@ export function unknownMembers(ids: string[]): ScimError {
 
 export const preconditionFailed = () => new ScimError(412, 'the group changed since you read it (If-Match does not match its current version); read it again and retry');
 
-/** If-Match: `*`, or one or more ETags (W/"3" or "3"); none matching the current version → 412. */
-export function checkIfMatch(header: string | undefined, version: number): void {
-  if (header === undefined || header.trim() === '' || header.trim() === '*') return;
-  const versions = header.split(',').map((tag) => tag.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1'));
-  if (!versions.includes(String(version))) throw preconditionFailed();
-}
 
 /** A random pause that grows with the attempt, so racing writers stop meeting at the same instant. */
 function backOff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(50, 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function positiveInt(text: string | undefined, fallback: number, name: string, allowZero = false): number {
-  if (text === undefined || text === '') return fallback;
-  if (!/^-?\d+$/.test(text.trim())) throw scimBadRequest('invalidValue', `${name} must be an integer, got ${JSON.stringify(text)}`);
-  const n = Number(text);
-  // RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0.
-  return Math.max(allowZero ? 0 : 1, n);
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AccountService } from '../accounts/account-service';
+import type { Authenticator } from '../http/passport';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
 import type { Store } from '../store/port';
@@ -12,9 +12,9 @@ const MAX_LIMIT = 1000;
  * `GET /scim/provisioning-log?limit=&errors=true` (owner/admin access token): the team's recent SCIM
  * requests, newest first — what the IdP asked and what it was answered. Bodies are never stored.
  */
-export function provisioningLogRoutes(deps: { accounts: AccountService; store: Store; provisioningLog: ProvisioningLogWriter }): Router {
+export function provisioningLogRoutes(deps: { passport: Authenticator; store: Store; provisioningLog: ProvisioningLogWriter }): Router {
   const router = Router();
-  router.use(requireAccess(deps.accounts), requireAdminRole);
+  router.use(requireAccess(deps.passport), requireAdminRole);
 
   router.get('/', async (req, res) => {
     const rawLimit = req.query.limit;

@@ -24,14 +24,14 @@ export function scimRoutes(services: Services): Router {
   });
   discoveryRoutes(services.config, router); // public, registered flat: no sub-router walked per request
 
-  const authenticate = requireScimToken(services.scimTokens);
+  const authenticate = requireScimToken(services.passport);
   const recordInLog = services.provisioningLog.middleware();
   const parseBody = jsonBodyHandler(SCIM_BODY_LIMIT);
   // Token, provisioning log, body: one layer, because every SCIM request walks these and each router layer has a cost.
   router.use((req, res, next) => {
     const logged = (error?: unknown) => (error ? next(error) : parseBody(req, res, next));
     const authenticated = (error?: unknown) => (error ? next(error) : recordInLog(req, res, logged));
-    Promise.resolve(authenticate(req, res, authenticated)).catch(next);
+    authenticate(req, res, authenticated);
   });
 
   userRoutes(services.scimUsers, services.groupsOfUser, router, '/Users');

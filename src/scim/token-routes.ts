@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AccountService } from '../accounts/account-service';
+import type { Authenticator } from '../http/passport';
 import { authOf, requireAccess, requireAdminRole } from '../http/auth';
 import { badRequest } from '../http/errors';
 import { jsonBody } from '../http/middleware';
@@ -9,9 +9,9 @@ import type { ScimTokenService } from './token-service';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `/scim/auth-tokens`: team admins manage SCIM bearer tokens with their access token. */
-export function scimTokenRoutes(deps: { accounts: AccountService; tokens: ScimTokenService; rateLimits: RateLimits }): Router {
+export function scimTokenRoutes(deps: { passport: Authenticator; tokens: ScimTokenService; rateLimits: RateLimits }): Router {
   const router = Router();
-  router.use(requireAccess(deps.accounts), requireAdminRole);
+  router.use(requireAccess(deps.passport), requireAdminRole);
   const actorOf = (res: Parameters<typeof authOf>[0]) => {
     const { user } = authOf(res);
     return { type: 'user' as const, id: user.id, name: user.email ?? user.handle };

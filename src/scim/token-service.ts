@@ -85,6 +85,16 @@ export class ScimTokenService {
     return (await this.store.scimTokens.list(teamId)).map(tokenInfo);
   }
 
+  async find(teamId: string, id: string) {
+    const token = await this.store.scimTokens.get(teamId, id);
+    return token ? tokenInfo(token) : null;
+  }
+
+  /** How many tokens the team has (none: SSO self-signup is on). */
+  count(teamId: string): Promise<number> {
+    return this.store.scimTokens.countByTeam(teamId);
+  }
+
   async rename(teamId: string, id: string, name: unknown, actor: AuditActor) {
     const clean = text(name, 'name', true)!;
     if (!clean) throw badRequest('invalid-body', 'name must not be empty.');

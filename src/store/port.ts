@@ -310,6 +310,19 @@ export interface GroupMember {
   displayName: string;
 }
 
+/** A member as the admin group page lists it. */
+export interface GroupMemberDetail extends GroupMember {
+  handle: string;
+  role: Role;
+  status: UserStatus;
+}
+
+/**
+ * The audit entries of a group write, built from its result and committed in the write's own
+ * transaction (as users' are): the change and its audit trail exist together or not at all.
+ */
+export type GroupAudit = (result: MembershipResult) => readonly NewAuditEntry[];
+
 /** A group the user belongs to, for the User resource's read-only `groups`. */
 export interface GroupOfUser {
   id: string;
@@ -324,9 +337,13 @@ export interface MemberPlan {
   displayName?: string;
   /** null clears it. */
   externalId?: string | null;
+  /** Members to add (in request order, no duplicates). */
   add: string[];
+  /** Members to remove (ids that are not members are harmless). */
   remove: string[];
+  /** Remove every current member before adding `add`. */
   removeAll: boolean;
+  /** The complete new member list, when the request replaced it; add/remove are then empty. */
   replace: string[] | null;
 }
 
@@ -358,7 +375,7 @@ export interface GroupRepo {
    * Inserts the group and its members in one transaction. Throws UniqueConstraintError('displayName'
    * (case-insensitive within the team) | 'externalId'), or UnknownMembersError with nothing written.
    */
-  create(group: NewGroup, memberIds: string[]): Promise<MembershipResult>;
+  create(group: NewGroup, memberIds: string[], audit?: GroupAudit): Promise<MembershipResult>;
   get(teamId: string, id: string): Promise<Group | null>;
   list(teamId: string, query: GroupQuery): Promise<Page<Group>>;
   /**
@@ -368,11 +385,13 @@ export interface GroupRepo {
    * group-managed roles on and this is a role group — recomputes the roles of the users who joined
    * or left. Null when the group does not exist. A PUT is a plan with `replace` and both attributes.
    */
-  applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null>;
+  applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null, audit?: GroupAudit): Promise<MembershipResult | null>;
   /** Deletes the group and its memberships (recomputing roles as above). Null when it did not exist. */
-  delete(teamId: string, id: string): Promise<MembershipResult | null>;
+  delete(teamId: string, id: string, audit?: GroupAudit): Promise<MembershipResult | null>;
   /** Members with their display names, in the order they joined. */
   listMembers(teamId: string, groupId: string): Promise<GroupMember[]>;
+  /** One page of members (1-based startIndex, in the order they joined) with handle, role and status, and the member count. */
+  listMembersPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<Page<GroupMemberDetail>>;
   /** The same for several groups at once (one query for a list page). */
   listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>>;
   groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]>;

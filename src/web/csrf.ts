@@ -3,7 +3,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config';
 import { sha256Hex } from '../crypto';
 import { AppError } from '../http/errors';
-import { SESSION_COOKIE } from './session';
+import { SESSION_COOKIE } from '../http/session-cookie';
 
 /** The hidden form field every page form carries. */
 export const CSRF_FIELD = '_csrf';

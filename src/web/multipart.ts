@@ -1,5 +1,6 @@
+import busboy from 'busboy';
 import type { RequestHandler } from 'express';
-import express from 'express';
+import { Readable } from 'node:stream';
 import { AppError, badRequest } from '../http/errors';
 
 /** One uploaded file of a multipart form: its name as the browser sent it and its bytes as UTF-8 text. */
@@ -7,6 +8,8 @@ export interface UploadedText {
   filename: string;
   text: string;
 }
+
+type Fields = Record<string, string | UploadedText>;
 
 /** Marks a form field as a file in `req.body`. */
 export function isUpload(value: unknown): value is UploadedText {
@@ -17,59 +20,77 @@ const MAX_PARTS = 20;
 
 /**
  * `multipart/form-data` (a form with a file input) → `req.body`: text fields as strings, files as
- * UploadedText. Page forms only upload small text documents (IdP metadata), so the whole body is
- * read into memory up to `limit` and split on the boundary; nothing touches the disk.
+ * UploadedText. busboy parses; page forms only upload small text documents (IdP metadata), so
+ * files are kept in memory up to `limit` bytes of body in all; nothing touches the disk.
  */
 export function multipartText(limit: number): RequestHandler {
-  const raw = express.raw({ type: 'multipart/form-data', limit });
-  return (req, res, next) => {
+  return (req, _res, next) => {
     if (!req.is('multipart/form-data')) return next();
-    raw(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      try {
-        const boundary = boundaryOf(req.get('content-type') ?? '');
-        req.body = parseMultipart(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), boundary);
-        next();
-      } catch (e) {
-        next(e);
-      }
-    });
+    const declared = Number(req.get('content-length'));
+    if (declared > limit) return next(tooLarge(limit));
+    readMultipart(req, req.get('content-type') ?? '', limit).then((fields) => {
+      req.body = fields;
+      next();
+    }, next);
   };
 }
 
-function boundaryOf(contentType: string): string {
-  const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
-  const boundary = m?.[1] ?? m?.[2];
-  if (!boundary) throw badRequest('invalid-body', 'This form could not be read (no multipart boundary). Reload the page and submit it again.');
-  return boundary;
+/** A whole multipart body (RFC 7578) with the given boundary → its fields; errors are 400s saying what to do. */
+export function parseMultipart(body: Buffer, boundary: string): Promise<Fields> {
+  return readMultipart(Readable.from([body]), `multipart/form-data; boundary=${boundary}`, Infinity);
 }
 
-/** RFC 7578 bodies: `--boundary CRLF headers CRLF CRLF content CRLF --boundary … --boundary--`. */
-export function parseMultipart(body: Buffer, boundary: string): Record<string, string | UploadedText> {
-  const fields: Record<string, string | UploadedText> = Object.create(null) as Record<string, string | UploadedText>;
-  const delimiter = Buffer.from(`--${boundary}`);
-  let pos = body.indexOf(delimiter);
-  if (pos < 0) throw unreadable();
-  let parts = 0;
-  for (;;) {
-    pos += delimiter.length;
-    if (body.subarray(pos, pos + 2).toString() === '--') break; // closing delimiter
-    if (body.subarray(pos, pos + 2).toString() !== '\r\n') throw unreadable();
-    pos += 2;
-    const headerEnd = body.indexOf('\r\n\r\n', pos);
-    if (headerEnd < 0) throw unreadable();
-    const headers = body.subarray(pos, headerEnd).toString('utf8');
-    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4);
-    if (next < 0) throw unreadable();
-    const content = body.subarray(headerEnd + 4, next).toString('utf8');
-    if (++parts > MAX_PARTS) throw badRequest('invalid-body', 'This form has too many fields.');
-    const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headers)?.[1] ?? '';
-    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
-    const filename = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1];
-    if (name && name !== '__proto__') fields[name] = filename !== undefined ? { filename, text: content } : content;
-    pos = next + 2;
-  }
-  return { ...fields };
+function readMultipart(source: Readable, contentType: string, limit: number): Promise<Fields> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      // Browsers send non-ASCII file names as raw UTF-8, not RFC 2231 (busboy's default is latin1).
+      parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', limits: { parts: MAX_PARTS, fieldSize: limit } });
+    } catch {
+      return reject(badRequest('invalid-body', 'This form could not be read (no multipart boundary). Reload the page and submit it again.'));
+    }
+    const fields: Fields = Object.create(null) as Fields;
+    const set = (name: string, value: string | UploadedText) => {
+      if (name && name !== '__proto__') fields[name] = value;
+    };
+    let received = 0;
+    let settled = false;
+    const fail = (error: AppError) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(parser);
+      parser.destroy();
+      source.resume(); // drain the rest so the error page can be sent
+      reject(error);
+    };
+    source.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) fail(tooLarge(limit));
+    });
+    source.on('aborted', () => fail(new AppError(400, 'request-aborted', 'The request body was not received completely.')));
+    parser.on('field', (name, value) => set(name, value));
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        // No file chosen: browsers send filename="" (busboy reports no name), an upload all the same.
+        set(name, { filename: info.filename ?? '', text });
+      });
+    });
+    parser.on('partsLimit', () => fail(badRequest('invalid-body', 'This form has too many fields.')));
+    parser.on('error', () => fail(unreadable()));
+    parser.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ ...fields });
+    });
+    source.pipe(parser);
+  });
+}
+
+function tooLarge(limit: number): AppError {
+  return new AppError(413, 'body-too-large', `The request body is larger than the limit of ${limit} bytes.`, 'tooLarge');
 }
 
 function unreadable(): AppError {

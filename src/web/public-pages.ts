@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { allowFormsToLeadOffSite } from './csp';
-import { parseLoginCode } from './login-code';
-import { clearSessionCookie, requireViewer, sessionSecretOf, viewerOf } from './session';
+import { parseLoginCode } from '../accounts/login-code';
+import { clearSessionCookie, sessionSecretOf } from '../http/session-cookie';
+import { requireViewer, viewerOf } from './session';
 import { ssoErrorMessage } from './sso-error-messages';
 import type { WebContext } from './web-context';
 

@@ -1,24 +1,10 @@
-import type { Request, RequestHandler, Response } from 'express';
-import type { AccountService, Authenticated } from '../accounts/account-service';
+import type { RequestHandler, Response } from 'express';
+import type { Authenticated } from '../accounts/account-service';
 import type { Config } from '../config';
 import { AppError } from '../http/errors';
-
-/** The browser session: a `session`-kind secret from AccountService.issueToken, nothing else. */
-export const SESSION_COOKIE = 'gh_session';
-
-export function sessionSecretOf(req: Request): string | null {
-  const value = req.cookies?.[SESSION_COOKIE];
-  return typeof value === 'string' && value ? value : null;
-}
-
-/** Sets the session cookie; SAML sign-in (ACS) uses this too, after issueToken(user, 'session'). */
-export function setSessionCookie(res: Response, config: Config, secret: string, maxAgeSeconds: number): void {
-  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: maxAgeSeconds * 1000 });
-}
-
-export function clearSessionCookie(res: Response, config: Config): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
-}
+import { authenticateWith, type Authenticator } from '../http/passport';
+import { clearSessionCookie, SESSION_COOKIE } from '../http/session-cookie';
+import type { SessionRefusal } from '../http/session-cookie-strategy';
 
 /** The signed-in person behind this page request, if any (set by loadViewer). */
 export function viewerOf(res: Response): Authenticated | null {
@@ -33,21 +19,17 @@ export function requireViewer(res: Response): Authenticated {
 
 export const isTeamAdmin = (viewer: Authenticated | null) => viewer?.user.role === 'owner' || viewer?.user.role === 'admin';
 
-/** Cookie → res.locals.viewer (any role). Needs cookie-parser. A stale cookie is dropped. */
-export function loadViewer(accounts: AccountService, config: Config): RequestHandler {
-  return async (req, res, next) => {
-    const secret = sessionSecretOf(req);
-    if (secret) {
-      const viewer = await accounts.authenticate(secret, 'session');
-      if (viewer) res.locals.viewer = viewer;
-      else {
-        clearSessionCookie(res, config);
-        // Forms on this response must not be bound to the dead session (see csrf.ts).
-        delete (req.cookies as Record<string, unknown>)[SESSION_COOKIE];
-      }
+/** Cookie → res.locals.viewer (any role), through passport (SessionCookieStrategy). Needs cookie-parser. A stale cookie is dropped. */
+export function loadViewer(auth: Authenticator, config: Config): RequestHandler {
+  return authenticateWith<Authenticated, SessionRefusal>(auth, 'session-cookie', (verdict, req, res, next) => {
+    if (verdict.ok) res.locals.viewer = verdict.principal;
+    else if (verdict.reason === 'invalid') {
+      clearSessionCookie(res, config);
+      // Forms on this response must not be bound to the dead session (see csrf.ts).
+      delete (req.cookies as Record<string, unknown>)[SESSION_COOKIE];
     }
     next();
-  };
+  });
 }
 
 /** Only a safe local path under `prefix` may be a post-sign-in target (no open redirect). */

@@ -15,7 +15,8 @@ import { emailValidationPage } from './email-validation-page';
 import { multipartText } from './multipart';
 import { PUBLIC_DIR, Pages } from './pages';
 import { publicPages } from './public-pages';
-import { loadViewer, requireAdminPage, sessionSecretOf } from './session';
+import { sessionSecretOf } from '../http/session-cookie';
+import { loadViewer, requireAdminPage } from './session';
 import type { AdminSection, WebContext } from './web-context';
 
 export interface WebOptions {
@@ -47,7 +48,7 @@ export function createWeb(services: Services, options: WebOptions = {}): Web {
   const ctx: WebContext = { services, pages, csrf };
 
   const cookies = cookieParser();
-  const viewer = loadViewer(services.accounts, services.config);
+  const viewer = loadViewer(services.passport, services.config);
   const formBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
   const noStore: RequestHandler = (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -1,4 +1,4 @@
-import type { AuditActor, ManagedBy, Role, SessionKind, UserStatus } from '../port';
+import type { AuditActor, ProvisioningLogEntry, Role, SessionKind, User } from '../port';
 
 /** Documents as stored; ids are our UUIDs in `_id`; timestamps ISO strings except TTL fields (Date). */
 export interface TeamDoc {
@@ -18,34 +18,21 @@ export interface EmailDoc {
   display: string | null;
 }
 
-export interface UserDoc {
+/** The port's User with its id in `_id`, plus the shadows the indexes need. */
+export interface UserDoc extends Omit<User, 'id'> {
   _id: string;
-  teamId: string;
-  handle: string;
   /** Lower-cased shadows: case-insensitive uniqueness, filters and sorts through plain indexes. */
   handleLower: string;
-  email: string | null;
   emailLower: string | null;
-  displayName: string;
   displayNameLower: string;
-  role: Role;
-  status: UserStatus;
   /** status === 'active', stored so `active` filters and sorts like a field. */
   active: boolean;
-  managedBy: ManagedBy;
-  externalId: string | null;
-  passwordHash: string | null;
-  idpId: string | null;
-  nameId: string | null;
   /** SCIM JSON with keys encoded by scim-keys.ts. */
   scim: Record<string, unknown>;
   /** Searchable copy of scim.emails. */
   emails: EmailDoc[];
   /** The primary (else first) email, lower-cased: what sortBy=emails orders by. */
   sortEmail: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface ScimTokenDoc {
@@ -79,17 +66,8 @@ export interface AuditDoc {
   details: Record<string, unknown>;
 }
 
-export interface ProvisioningLogDoc {
+export interface ProvisioningLogDoc extends Omit<ProvisioningLogEntry, 'id'> {
   _id: string;
-  teamId: string;
-  at: string;
-  tokenId: string | null;
-  method: string;
-  path: string;
-  status: number;
-  scimType: string | null;
-  detail: string | null;
-  durationMs: number;
 }
 
 /** A document whose only job is to be written, so concurrent transactions on one team conflict. */

@@ -5,7 +5,9 @@ import {
   UnknownMembersError,
   VersionConflictError,
   type Group,
+  type GroupAudit,
   type GroupMember,
+  type GroupMemberDetail,
   type GroupOfUser,
   type GroupQuery,
   type GroupRepo,
@@ -18,6 +20,7 @@ import {
 } from '../port';
 import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
+import type { MongoAuditRepo } from './audit';
 import { isoNow } from '../time';
 import type { GroupDoc, GroupMemberDoc, UserDoc } from './documents';
 import { duplicateKeyFields, isDuplicateKey } from './errors';
@@ -59,9 +62,16 @@ export class MongoGroupRepo implements GroupRepo {
   constructor(
     private readonly connection: Connection,
     private readonly models: Models,
+    private readonly audit: MongoAuditRepo,
   ) {}
 
-  async create(group: NewGroup, memberIds: string[]): Promise<MembershipResult> {
+  /** Inside the write's session: its audit entries commit with it. */
+  private async audited<T extends MembershipResult | null>(result: T, audit: GroupAudit | undefined, session: ClientSession): Promise<T> {
+    if (result && audit) for (const entry of audit(result)) await this.audit.insertIn(entry, session);
+    return result;
+  }
+
+  async create(group: NewGroup, memberIds: string[], audit?: GroupAudit): Promise<MembershipResult> {
     return mapGroupUnique(() =>
       this.connection.transaction(async (session) => {
         await this.checkMembers(group.teamId, memberIds, session);
@@ -72,7 +82,7 @@ export class MongoGroupRepo implements GroupRepo {
         const created = docToGroup(doc);
         const added = await this.insertMembers(created, memberIds, session);
         await this.touchUsers(group.teamId, added, session);
-        return { group: created, added, removed: [], roleChanges: await this.recomputeRoles(created, added, session) };
+        return this.audited({ group: created, added, removed: [], roleChanges: await this.recomputeRoles(created, added, session) }, audit, session);
       }),
     );
   }
@@ -93,7 +103,7 @@ export class MongoGroupRepo implements GroupRepo {
     return { total, items: docs.map(docToGroup) };
   }
 
-  async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null> {
+  async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null, audit?: GroupAudit): Promise<MembershipResult | null> {
     return mapGroupUnique(() =>
       this.connection.transaction(async (session) => {
         const current = await this.models.Group.findOne({ _id: groupId, teamId }).session(session).lean<GroupDoc>();
@@ -129,12 +139,12 @@ export class MongoGroupRepo implements GroupRepo {
           { session, returnDocument: 'after' },
         ).lean<GroupDoc>();
         const updated = docToGroup(doc!);
-        return { group: updated, added, removed, roleChanges: await this.recomputeRoles(updated, [...added, ...removed], session) };
+        return this.audited({ group: updated, added, removed, roleChanges: await this.recomputeRoles(updated, [...added, ...removed], session) }, audit, session);
       }),
     );
   }
 
-  async delete(teamId: string, id: string): Promise<MembershipResult | null> {
+  async delete(teamId: string, id: string, audit?: GroupAudit): Promise<MembershipResult | null> {
     return this.connection.transaction(async (session) => {
       const current = await this.models.Group.findOne({ _id: id, teamId }).session(session).lean<GroupDoc>();
       if (!current) return null;
@@ -143,12 +153,27 @@ export class MongoGroupRepo implements GroupRepo {
       await this.touchUsers(teamId, removed, session);
       await this.models.Group.deleteOne({ _id: id }, { session });
       const group = docToGroup(current);
-      return { group, added: [], removed, roleChanges: await this.recomputeRoles(group, removed, session) };
+      return this.audited({ group, added: [], removed, roleChanges: await this.recomputeRoles(group, removed, session) }, audit, session);
     });
   }
 
   async listMembers(teamId: string, groupId: string): Promise<GroupMember[]> {
     return (await this.listMembersOfGroups(teamId, [groupId])).get(groupId) ?? [];
+  }
+
+  async listMembersPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<Page<GroupMemberDetail>> {
+    const { offset, limit } = pageWindow(startIndex, count);
+    const total = await this.models.GroupMember.countDocuments({ teamId, groupId });
+    if (limit === 0 || offset >= total) return { total, items: [] };
+    // Through the (groupId, joinedAt, position) index: only this page's members and users are read.
+    const rows = await this.models.GroupMember.find({ teamId, groupId }, { userId: 1 }).sort({ joinedAt: 1, position: 1 }).skip(offset).limit(limit).lean<GroupMemberDoc[]>();
+    const users = await this.models.User.find({ teamId, _id: { $in: rows.map((r) => r.userId) } }, { displayName: 1, handle: 1, role: 1, status: 1 }).lean<UserDoc[]>();
+    const byId = new Map(users.map((u) => [u._id, u]));
+    const items = rows.flatMap((r) => {
+      const u = byId.get(r.userId);
+      return u ? [{ id: u._id, displayName: u.displayName, handle: u.handle, role: u.role, status: u.status }] : [];
+    });
+    return { total, items };
   }
 
   async listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {

@@ -50,7 +50,7 @@ export class MongoStore implements Store {
     this.replayCache = new MongoReplayCacheRepo(models);
     this.rateLimits = new MongoRateLimitRepo(models.RateLimitWindow);
     this.samlTestRuns = new MongoSamlTestRunRepo(models);
-    this.groups = new MongoGroupRepo(connection, models);
+    this.groups = new MongoGroupRepo(connection, models, this.audit);
     this.invitations = new MongoInvitationRepo(connection, models);
     this.spKeys = new MongoSpKeyRepo(connection, models);
     this.secrets = new MongoInstanceSecretRepo(models);

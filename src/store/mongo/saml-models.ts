@@ -1,26 +1,12 @@
 import { Schema, type Connection } from 'mongoose';
+import type { IdentityProvider } from '../port';
 
 /** SAML documents: IdP connections, outstanding AuthnRequests, the replay cache, test runs. */
-export interface IdpDoc {
+/** The port's IdentityProvider with its id in `_id`, plus the entityID claim. */
+export interface IdpDoc extends Omit<IdentityProvider, 'id'> {
   _id: string;
-  teamId: string;
-  handle: string | null;
-  entityId: string;
   /** entityId while the IdP is not replaced, else null: (teamId, claimedEntityId) is the unique claim. */
   claimedEntityId: string | null;
-  metadataXml: string;
-  metadataUrl: string | null;
-  signingCerts: string[];
-  ssoPostUrl: string | null;
-  ssoRedirectUrl: string | null;
-  replacesId: string | null;
-  replacedById: string | null;
-  allowIdpInitiated: boolean;
-  requireEncryptedAssertions: boolean;
-  metadataRefreshedAt: string | null;
-  metadataRefreshError: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface SamlRequestDoc {

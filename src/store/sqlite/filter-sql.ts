@@ -22,6 +22,7 @@ import {
 } from '../user-attributes';
 import { foldCase } from '../case-fold';
 import { Sql, q, raw } from './sql';
+import { isTextMatch, negate, ordered, ORDERING, textMatch } from './sql-compare';
 
 /** Where an attribute path is resolved: the user row, one `user_emails e` row, or one JSON element. */
 type Scope = { kind: 'user' } | { kind: 'email' } | { kind: 'json-element'; base: Sql };
@@ -53,8 +54,6 @@ const EMAIL_OPERANDS: Record<EmailField, Operand> = {
   primary: { value: raw('e."primary"'), boolean: true },
   display: { value: raw('e.display') },
 };
-
-const ORDERING: Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
 
 export function compileUserFilter(filter: FilterNode, teamId: string): Sql {
   return new FilterCompiler(teamId).node(filter, { kind: 'user' });
@@ -132,11 +131,6 @@ class FilterCompiler {
   }
 }
 
-/** x IS NOT 1 is true for 0 and NULL: a missing attribute makes `not (…)` true, as in MongoDB's $nor. */
-function negate(condition: Sql): Sql {
-  return q`((${condition}) IS NOT 1)`;
-}
-
 function jsonOperand(path: Sql): Operand {
   return { value: q`json_extract(u.scim, ${path})`, jsonType: q`json_type(u.scim, ${path})` };
 }
@@ -172,12 +166,9 @@ function operandTest(operand: Operand, test: Test): Sql {
   const lowered = !caseExact && operand.lowered && typeof value === 'string';
   const target = lowered ? operand.lowered! : operand.value;
   const needle = lowered ? foldCase(value as string) : value;
-  if (op === 'co' || op === 'sw' || op === 'ew') {
+  if (isTextMatch(op)) {
     if (typeof needle !== 'string') throw new Error(`operator ${op} needs a string value`);
-    const anyBefore = op !== 'sw';
-    const anyAfter = op !== 'ew';
-    if (caseExact) return q`(${target} GLOB ${(anyBefore ? '*' : '') + escapeGlob(needle) + (anyAfter ? '*' : '')})`;
-    return q`(${target} LIKE ${(anyBefore ? '%' : '') + escapeLike(needle) + (anyAfter ? '%' : '')} ESCAPE '\\')`;
+    return textMatch(target, op, needle, caseExact);
   }
   if (op !== 'eq' && operand.jsonType) {
     // JSON values order only against the needle's type (text > every number in SQLite, never in MongoDB),
@@ -185,9 +176,8 @@ function operandTest(operand: Operand, test: Test): Sql {
     const sameType = typeof needle === 'number' ? q`${operand.jsonType} IN ('integer', 'real')` : q`${operand.jsonType} = 'text'`;
     return q`(${sameType} AND ${target} ${raw(ORDERING[op])} ${needle})`;
   }
-  // BINARY/NOCASE keeps the (team_id, display_name COLLATE NOCASE)-style indexes usable.
-  const collation = raw(caseExact || lowered ? 'BINARY' : 'NOCASE');
-  return q`(${target} ${raw(ORDERING[op])} ${needle} COLLATE ${collation})`;
+  // BINARY/NOCASE keeps the (team_id, display_name COLLATE NOCASE)-style indexes usable; a folded stored copy is compared BINARY.
+  return ordered(target, op, needle, caseExact || Boolean(lowered));
 }
 
 /** Present: not missing, not null, not "", not [] or {} (RFC 7644 §3.4.2.2 "pr"). */
@@ -195,14 +185,4 @@ function present(operand: Operand): Sql {
   const { value, jsonType } = operand;
   if (!jsonType) return q`(${value} IS NOT NULL AND ${value} <> '')`;
   return q`COALESCE(CASE ${jsonType} WHEN 'null' THEN 0 WHEN 'text' THEN ${value} <> '' WHEN 'array' THEN ${value} <> '[]' WHEN 'object' THEN ${value} <> '{}' ELSE ${jsonType} IS NOT NULL END, 0)`;
-}
-
-/** LIKE with ESCAPE '\': %, _ and \ in the value are literal characters. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** GLOB has no escape character: a special character is matched literally inside brackets. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[]/g, (c) => `[${c}]`);
 }

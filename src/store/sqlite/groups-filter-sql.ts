@@ -7,8 +7,8 @@ import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
 import { isMemberTypeUserTest, resolveGroupAttribute, resolveGroupSort, UnmappableGroupAttributeError, type GroupColumn } from '../group-attributes';
 import type { GroupQuery } from '../port';
 import { describePath } from '../user-attributes';
-import { escapeGlob, escapeLike } from './filter-sql';
 import { Sql, q, raw } from './sql';
+import { isTextMatch, negate, ordered, textMatch } from './sql-compare';
 
 const GROUP_COLUMNS: Record<GroupColumn, Sql> = {
   id: raw('g.id'),
@@ -17,8 +17,6 @@ const GROUP_COLUMNS: Record<GroupColumn, Sql> = {
   createdAt: raw('g.created_at'),
   updatedAt: raw('g.updated_at'),
 };
-
-const ORDERING: Record<'eq' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };
 
 export function compileGroupFilter(filter: FilterNode, teamId: string): Sql {
   const memberIn = (condition: Sql) => q`g.id IN (SELECT m.group_id FROM group_members m WHERE m.team_id = ${teamId} AND (${condition}))`;
@@ -74,17 +72,7 @@ interface ColumnTest {
 function compare(target: Sql, test: ColumnTest): Sql {
   const { op, value, caseExact } = test;
   if (typeof value !== 'string') throw new UnmappableGroupAttributeError(`a group attribute compared with ${typeof value}`);
-  if (op === 'co' || op === 'sw' || op === 'ew') {
-    const before = op !== 'sw';
-    const after = op !== 'ew';
-    if (caseExact) return q`(${target} GLOB ${(before ? '*' : '') + escapeGlob(value) + (after ? '*' : '')})`;
-    return q`(${target} LIKE ${(before ? '%' : '') + escapeLike(value) + (after ? '%' : '')} ESCAPE '\\')`;
-  }
-  return q`(${target} ${raw(ORDERING[op])} ${value} COLLATE ${raw(caseExact ? 'BINARY' : 'NOCASE')})`;
-}
-
-function negate(condition: Sql): Sql {
-  return q`((${condition}) IS NOT 1)`;
+  return isTextMatch(op) ? textMatch(target, op, value, caseExact) : ordered(target, op, value, caseExact);
 }
 
 /** ORDER BY for a group list; created_at, id break ties so paging is stable. */

@@ -4,7 +4,9 @@ import {
   UnknownMembersError,
   VersionConflictError,
   type Group,
+  type GroupAudit,
   type GroupMember,
+  type GroupMemberDetail,
   type GroupOfUser,
   type GroupQuery,
   type GroupRepo,
@@ -14,7 +16,9 @@ import {
   type Page,
   type Role,
   type RoleChange,
+  type UserStatus,
 } from '../port';
+import type { SqliteAuditRepo } from './audit';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import type { Db } from './database';
@@ -78,7 +82,10 @@ export class SqliteGroupRepo implements GroupRepo {
   private readonly deleteTx;
   private readonly enableTx;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: SqliteAuditRepo,
+  ) {
     this.prepared = new StatementCache(db);
     this.s = {
       insert: db.prepare(`INSERT INTO groups (id, team_id, display_name, external_id, role_granted, version, created_at, updated_at)
@@ -98,6 +105,9 @@ export class SqliteGroupRepo implements GroupRepo {
       deleteAllMembers: db.prepare('DELETE FROM group_members WHERE group_id = ? RETURNING user_id').pluck(),
       deleteMembersNotIn: db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id NOT IN (SELECT j.value FROM json_each(?) j) RETURNING user_id').pluck(),
       members: db.prepare('SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.team_id = ? ORDER BY m.rowid'),
+      memberCount: db.prepare('SELECT count(*) FROM group_members WHERE group_id = ? AND team_id = ?').pluck(),
+      memberPage: db.prepare(`SELECT u.id, u.display_name, u.handle, u.role, u.status FROM group_members m JOIN users u ON u.id = m.user_id
+        WHERE m.group_id = ? AND m.team_id = ? ORDER BY m.rowid LIMIT ? OFFSET ?`),
       membersOf: db.prepare(`SELECT m.group_id, u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
         WHERE m.team_id = ? AND m.group_id IN (SELECT j.value FROM json_each(?) j) ORDER BY m.rowid`),
       groupsOfUser: db.prepare(`SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
@@ -116,14 +126,20 @@ export class SqliteGroupRepo implements GroupRepo {
       touchUsers: db.prepare('UPDATE users SET version = version + 1, updated_at = ? WHERE team_id = ? AND id IN (SELECT j.value FROM json_each(?) j)'),
       touchMembers: db.prepare('UPDATE users SET version = version + 1, updated_at = ? WHERE id IN (SELECT user_id FROM group_members WHERE group_id = ?)'),
     };
-    this.createTx = db.transaction((group: NewGroup, memberIds: string[]) => this.createNow(group, memberIds));
-    this.applyTx = db.transaction((teamId: string, groupId: string, plan: MemberPlan, expected: number | null) => this.applyNow(teamId, groupId, plan, expected));
-    this.deleteTx = db.transaction((teamId: string, id: string) => this.deleteNow(teamId, id));
+    this.createTx = db.transaction((group: NewGroup, memberIds: string[], audit?: GroupAudit) => this.audited(this.createNow(group, memberIds), audit));
+    this.applyTx = db.transaction((teamId: string, groupId: string, plan: MemberPlan, expected: number | null, audit?: GroupAudit) => this.audited(this.applyNow(teamId, groupId, plan, expected), audit));
+    this.deleteTx = db.transaction((teamId: string, id: string, audit?: GroupAudit) => this.audited(this.deleteNow(teamId, id), audit));
     this.enableTx = db.transaction((teamId: string, roleGroups: NewGroup[]) => this.enableNow(teamId, roleGroups));
   }
 
-  async create(group: NewGroup, memberIds: string[]): Promise<MembershipResult> {
-    return mapGroupUnique(() => this.createTx.immediate(group, memberIds));
+  async create(group: NewGroup, memberIds: string[], audit?: GroupAudit): Promise<MembershipResult> {
+    return mapGroupUnique(() => this.createTx.immediate(group, memberIds, audit));
+  }
+
+  /** Inside the write's transaction: its audit entries go in with it. */
+  private audited<T extends MembershipResult | null>(result: T, audit: GroupAudit | undefined): T {
+    if (result && audit) for (const entry of audit(result)) this.audit.insertNow(entry);
+    return result;
   }
 
   async get(teamId: string, id: string): Promise<Group | null> {
@@ -141,12 +157,20 @@ export class SqliteGroupRepo implements GroupRepo {
     return { total, items: (this.prepared.get(page.text).all(...page.params) as GroupRow[]).map(rowToGroup) };
   }
 
-  async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null): Promise<MembershipResult | null> {
-    return mapGroupUnique(() => this.applyTx.immediate(teamId, groupId, plan, expectedVersion));
+  async applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null, audit?: GroupAudit): Promise<MembershipResult | null> {
+    return mapGroupUnique(() => this.applyTx.immediate(teamId, groupId, plan, expectedVersion, audit));
   }
 
-  async delete(teamId: string, id: string): Promise<MembershipResult | null> {
-    return this.deleteTx.immediate(teamId, id);
+  async delete(teamId: string, id: string, audit?: GroupAudit): Promise<MembershipResult | null> {
+    return this.deleteTx.immediate(teamId, id, audit);
+  }
+
+  async listMembersPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<Page<GroupMemberDetail>> {
+    const { offset, limit } = pageWindow(startIndex, count);
+    const total = this.s.memberCount.get(groupId, teamId) as number;
+    if (limit === 0 || offset >= total) return { total, items: [] };
+    const rows = this.s.memberPage.all(groupId, teamId, limit, offset) as Array<{ id: string; display_name: string; handle: string; role: Role; status: UserStatus }>;
+    return { total, items: rows.map((r) => ({ id: r.id, displayName: r.display_name, handle: r.handle, role: r.role, status: r.status })) };
   }
 
   async listMembers(teamId: string, groupId: string): Promise<GroupMember[]> {

@@ -54,7 +54,7 @@ export class SqliteStore implements Store {
     this.replayCache = new SqliteReplayCacheRepo(db);
     this.rateLimits = new SqliteRateLimitRepo(db);
     this.samlTestRuns = new SqliteSamlTestRunRepo(db);
-    this.groups = new SqliteGroupRepo(db);
+    this.groups = new SqliteGroupRepo(db, this.audit);
     this.invitations = new SqliteInvitationRepo(db);
     this.spKeys = new SqliteSpKeyRepo(db);
     this.secrets = new SqliteInstanceSecretRepo(db);

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { AuditEntry, Store, Team } from '../../store/port';
+import type { AuditEntry } from '../../store/port';
 import { withQuery } from '../format';
 import { requireViewer } from '../session';
-import { PAGE_SIZE, UUID_PATTERN, queryText, type AdminSection, type WebContext } from '../web-context';
+import { PAGE_SIZE, queryText, type AdminSection, type WebContext } from '../web-context';
 
 /** Actions Gatehouse records today; entries seen on the page add to the suggestions. */
 const KNOWN_ACTIONS = [
@@ -28,20 +28,6 @@ function calendarDay(text: string): string | null {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text) ? text : null;
 }
 
-/** An actor as an admin would type it (email, handle, token name or id) → the actor id stored in entries. */
-async function resolveActor(store: Store, team: Team, text: string): Promise<string | null> {
-  if (UUID_PATTERN.test(text)) return text.toLowerCase();
-  const lower = text.toLowerCase();
-  if (lower.includes('@')) {
-    const byEmail = await store.users.findByEmail(lower);
-    if (byEmail?.teamId === team.id) return byEmail.id;
-  }
-  const byHandle = await store.users.findByHandle(lower.replace(/^@/, ''));
-  if (byHandle?.teamId === team.id) return byHandle.id;
-  const token = (await store.scimTokens.list(team.id)).find((t) => t.name.toLowerCase() === lower);
-  return token?.id ?? null;
-}
-
 /** `before=<at>~<id>`: the id-stable cursor of the last entry on the previous page. */
 function parseCursor(value: unknown): { at: string; id: string } | undefined {
   if (typeof value !== 'string') return undefined;
@@ -54,7 +40,7 @@ export const auditSection: AdminSection = {
   nav: { section: 'Logs', href: '/admin/audit', label: 'Audit log' },
   routes(ctx: WebContext) {
     const { pages, services } = ctx;
-    const { store } = services;
+    const { auditLog, scimTokens } = services;
     const router = Router();
 
     router.get('/audit', async (req, res) => {
@@ -63,7 +49,7 @@ export const auditSection: AdminSection = {
       const errors: FieldErrors = {};
       let actorId: string | undefined;
       if (filter.actor) {
-        actorId = (await resolveActor(store, team, filter.actor)) ?? undefined;
+        actorId = (await auditLog.resolveActor(team.id, filter.actor)) ?? undefined;
         if (!actorId) errors.actor = `Nobody in ${team.name} is “${filter.actor}”. Type an admin's email address or handle, or a SCIM token's name.`;
       }
       const from = filter.from ? calendarDay(filter.from) : null;
@@ -77,7 +63,7 @@ export const auditSection: AdminSection = {
       let entries: AuditEntry[] = [];
       let hasMore = false;
       if (!hasErrors) {
-        const found = await store.audit.list({
+        const found = await auditLog.list({
           teamId: team.id,
           actorId,
           action: filter.action || undefined,
@@ -94,7 +80,7 @@ export const auditSection: AdminSection = {
       const filtered = Object.values(base).some(Boolean);
       pages.render(req, res, 'admin/audit', {
         title: 'Audit log', admin: true, filter, errors, hasErrors, filtered, entries,
-        actorOptions: unique([user.email ?? user.handle, ...(await store.scimTokens.list(team.id)).map((t) => t.name), ...entries.map((e) => e.actor.name ?? '')]),
+        actorOptions: unique([user.email ?? user.handle, ...(await scimTokens.list(team.id)).map((t) => t.name), ...entries.map((e) => e.actor.name ?? '')]),
         actionOptions: unique([...KNOWN_ACTIONS, ...entries.map((e) => e.action)]),
         pager: {
           prev: before ? withQuery('/admin/audit', base) : null,

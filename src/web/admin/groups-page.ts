@@ -1,25 +1,19 @@
 import { Router } from 'express';
 import { AppError, notFound } from '../../http/errors';
-import type { FilterNode } from '../../store/query';
-import type { Group, GroupMember } from '../../store/port';
+import type { Group } from '../../store/port';
 import { withQuery } from '../format';
 import { setFlash } from '../pages';
 import { requireViewer } from '../session';
-import { PAGE_SIZE, UUID_PATTERN, pageNumber, queryText, type AdminSection, type WebContext } from '../web-context';
+import { PAGE_SIZE, pageNumber, queryText, type AdminSection, type WebContext } from '../web-context';
 
 const ROLE_NAMES: Record<string, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-
-/** displayName co q (case-insensitive), the Group filter grammar the store speaks. */
-function groupSearchFilter(q: string): FilterNode {
-  return { kind: 'compare', path: { attr: 'displayName' }, op: 'co', value: q, caseExact: false };
-}
 
 /** Team → Groups: the groups the IdP pushed over SCIM, their members, and the group-managed-roles switch. */
 export const groupsSection: AdminSection = {
   nav: { section: 'Team', href: '/admin/groups', label: 'Groups' },
   routes(ctx: WebContext) {
     const { pages, services } = ctx;
-    const { store, teamSettings } = services;
+    const { groups: groupService, teamSettings } = services;
     const router = Router();
 
     const roleOf = (g: Group, on: boolean) => (on && g.roleGranted ? g.roleGranted : null);
@@ -30,11 +24,10 @@ export const groupsSection: AdminSection = {
       const page = pageNumber(req.query.page);
       const [settings, result] = await Promise.all([
         teamSettings.get(team.id),
-        store.groups.list(team.id, { filter: q ? groupSearchFilter(q) : undefined, sortBy: 'displayName', sortOrder: 'ascending', startIndex: (page - 1) * PAGE_SIZE + 1, count: PAGE_SIZE }),
+        groupService.browse(team.id, q, (page - 1) * PAGE_SIZE + 1, PAGE_SIZE),
       ]);
-      const members = await store.groups.listMembersOfGroups(team.id, result.items.map((g) => g.id));
       const on = settings.group_managed_roles;
-      const groups = result.items.map((g) => ({ id: g.id, displayName: g.displayName, externalId: g.externalId, members: members.get(g.id)?.length ?? 0, role: roleOf(g, on), roleName: roleOf(g, on) ? ROLE_NAMES[roleOf(g, on)!] : null, createdAt: g.createdAt }));
+      const groups = result.items.map((g) => ({ id: g.id, displayName: g.displayName, externalId: g.externalId, members: result.memberCounts.get(g.id) ?? 0, role: roleOf(g, on), roleName: roleOf(g, on) ? ROLE_NAMES[roleOf(g, on)!] : null, createdAt: g.createdAt }));
       const pagesTotal = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
       const first = result.total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
       pages.render(req, res, 'admin/groups', {
@@ -52,25 +45,23 @@ export const groupsSection: AdminSection = {
     router.get('/groups/:id', async (req, res) => {
       const { team } = requireViewer(res);
       const id = String(req.params.id);
-      const group = UUID_PATTERN.test(id) ? await store.groups.get(team.id, id) : null;
+      const group = await groupService.find(team.id, id);
       if (!group) throw notFound('group-not-found', 'This group is no longer in your team (your identity provider may have deleted it). Go back to Groups.');
       const settings = await teamSettings.get(team.id);
-      const all: GroupMember[] = await store.groups.listMembers(team.id, group.id);
       const page = pageNumber(req.query.page);
-      const pagesTotal = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
-      const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-      const users = await Promise.all(shown.map((m) => store.users.get(team.id, m.id)));
-      const first = all.length === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
+      const { total, members } = await groupService.memberPage(team.id, group.id, (page - 1) * PAGE_SIZE + 1, PAGE_SIZE);
+      const pagesTotal = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const first = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
       const role = roleOf(group, settings.group_managed_roles);
       pages.render(req, res, 'admin/group', {
         title: group.displayName, admin: true,
         group: { id: group.id, displayName: group.displayName, externalId: group.externalId, createdAt: group.createdAt, updatedAt: group.updatedAt, role, roleName: role ? ROLE_NAMES[role] : null, markedRole: group.roleGranted ? ROLE_NAMES[group.roleGranted] : null },
-        settings, total: all.length,
-        members: shown.map((m, i) => ({ id: m.id, displayName: m.displayName, handle: users[i]?.handle ?? null, role: users[i]?.role ?? null, status: users[i]?.status ?? null })),
+        settings, total,
+        members,
         pager: {
           prev: page > 1 ? withQuery(`/admin/groups/${group.id}`, { page: page - 1 }) : null,
           next: page < pagesTotal ? withQuery(`/admin/groups/${group.id}`, { page: page + 1 }) : null,
-          info: all.length === 0 ? '' : `${first}–${first + shown.length - 1} of ${all.length} · page ${page} of ${pagesTotal}`,
+          info: total === 0 ? '' : `${first}–${first + members.length - 1} of ${total} · page ${page} of ${pagesTotal}`,
         },
       });
     });

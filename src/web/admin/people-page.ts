@@ -1,25 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { AppError, forbidden, notFound } from '../../http/errors';
-import type { FilterNode } from '../../store/query';
-import { VersionConflictError, type User, type UserStatus } from '../../store/port';
+import { whyNotManageable, type StatusChange } from '../../accounts/people-service';
+import { AppError, notFound } from '../../http/errors';
+import type { User } from '../../store/port';
 import { withQuery } from '../format';
 import { setFlash } from '../pages';
 import { requireViewer, safeReturnPath } from '../session';
 import { PAGE_SIZE, UUID_PATTERN, pageNumber, queryText, type AdminSection, type WebContext } from '../web-context';
-
-/** displayName co q or userName co q or emails.value co q (case-insensitive). */
-export function peopleSearchFilter(q: string): FilterNode {
-  const co = (attr: string, sub?: string): FilterNode => ({ kind: 'compare', path: sub ? { attr, sub } : { attr }, op: 'co', value: q, caseExact: false });
-  return { kind: 'or', left: { kind: 'or', left: co('displayName'), right: co('userName') }, right: co('emails', 'value') };
-}
-
-/** SCIM users only change through their IdP; nobody suspends themselves; only owners suspend owners. */
-export function whyNotManageable(actor: User, target: User): string | null {
-  if (target.managedBy === 'scim') return `${target.displayName} is managed by your identity provider: change their status there (SCIM "active").`;
-  if (target.id === actor.id) return 'You cannot suspend or reinstate yourself.';
-  if (target.role === 'owner' && actor.role !== 'owner') return 'Only a team owner can suspend or reinstate an owner.';
-  return null;
-}
 
 function emailOf(user: User): string | null {
   if (user.email) return user.email;
@@ -34,28 +20,14 @@ export const peopleSection: AdminSection = {
   nav: { section: 'Team', href: '/admin/people', label: 'People' },
   routes(ctx: WebContext) {
     const { pages, services } = ctx;
-    const { store, audit } = services;
+    const { people: peopleService } = services;
     const router = Router();
 
     router.get('/people', async (req, res) => {
       const { team, user: me } = requireViewer(res);
       const q = queryText(req.query.q);
       const page = pageNumber(req.query.page);
-      const result = await store.users.list(team.id, {
-        filter: q ? peopleSearchFilter(q) : undefined,
-        sortBy: 'displayName',
-        sortOrder: 'ascending',
-        startIndex: (page - 1) * PAGE_SIZE + 1,
-        count: PAGE_SIZE,
-      });
-      // The filter's emails.value covers SCIM emails; password accounts' sign-in email is matched exactly.
-      if (q.includes('@') && page === 1) {
-        const byEmail = await store.users.findByEmail(q.toLowerCase());
-        if (byEmail?.teamId === team.id && !result.items.some((u) => u.id === byEmail.id)) {
-          result.items.unshift(byEmail);
-          result.total += 1;
-        }
-      }
+      const result = await peopleService.list(team.id, q, (page - 1) * PAGE_SIZE + 1, PAGE_SIZE);
       const emailStates = await services.emailValidation.statesOf(team.id, result.items);
       const people = result.items.map((u) => {
         const blocked = whyNotManageable(me, u);
@@ -83,32 +55,14 @@ export const peopleSection: AdminSection = {
       });
     });
 
-    const changeStatus = (from: UserStatus, to: UserStatus, action: string, done: (u: User) => string) =>
+    const changeStatus = (change: StatusChange, done: (u: User) => string) =>
       async (req: Request, res: Response) => {
-        const { team, user: me } = requireViewer(res);
         const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
-        const id = String(req.params.id);
-        const target = UUID_PATTERN.test(id) ? await store.users.get(team.id, id) : null;
-        if (!target) throw notFound('user-not-found', 'This person is no longer in your team. Go back to People and reload the list.');
-        const blocked = whyNotManageable(me, target);
-        if (blocked) throw forbidden('user-not-manageable', blocked);
-        if (target.status !== from) {
-          setFlash(res, { kind: 'info', text: `${target.displayName} is already ${to === 'suspended' ? 'suspended' : 'active'}.` });
-          return res.redirect(303, back);
-        }
-        const seen = Number(req.body?.version);
-        const expected = Number.isSafeInteger(seen) && seen > 0 ? seen : target.version;
-        let updated: User | null;
-        try {
-          updated = await store.users.update({ ...target, status: to }, expected);
-        } catch (err) {
-          if (!(err instanceof VersionConflictError)) throw err;
-          setFlash(res, { kind: 'error', text: `${target.displayName} was changed by someone else while you were looking. Check their status below and try again.` });
-          return res.redirect(303, back);
-        }
-        if (!updated) throw new AppError(404, 'user-not-found', 'This person was deleted in the meantime.');
-        await audit({ teamId: team.id, actor: { type: 'user', id: me.id, name: me.email ?? me.handle }, action, targetType: 'user', targetId: target.id, details: { handle: target.handle, name: target.displayName } });
-        setFlash(res, { kind: 'success', text: done(updated) });
+        const result = await peopleService.changeStatus(requireViewer(res), String(req.params.id), change, req.body?.version);
+        const { user } = result;
+        if (result.kind === 'already') setFlash(res, { kind: 'info', text: `${user.displayName} is already ${change.to === 'suspended' ? 'suspended' : 'active'}.` });
+        else if (result.kind === 'conflict') setFlash(res, { kind: 'error', text: `${user.displayName} was changed by someone else while you were looking. Check their status below and try again.` });
+        else setFlash(res, { kind: 'success', text: done(user) });
         res.redirect(303, back);
       };
 
@@ -167,8 +121,8 @@ export const peopleSection: AdminSection = {
       res.redirect(303, back);
     });
 
-    router.post('/people/:id/suspend', changeStatus('active', 'suspended', 'user.suspended', (u) => `Suspended ${u.displayName}. They are signed out and cannot sign in until you reinstate them.`));
-    router.post('/people/:id/reinstate', changeStatus('suspended', 'active', 'user.reinstated', (u) => `Reinstated ${u.displayName}. They can sign in again.`));
+    router.post('/people/:id/suspend', changeStatus({ from: 'active', to: 'suspended', action: 'user.suspended' }, (u) => `Suspended ${u.displayName}. They are signed out and cannot sign in until you reinstate them.`));
+    router.post('/people/:id/reinstate', changeStatus({ from: 'suspended', to: 'active', action: 'user.reinstated' }, (u) => `Reinstated ${u.displayName}. They can sign in again.`));
     return router;
   },
 };

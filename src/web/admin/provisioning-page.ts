@@ -9,13 +9,12 @@ export const provisioningSection: AdminSection = {
   nav: { section: 'Logs', href: '/admin/provisioning', label: 'Provisioning log' },
   routes(ctx: WebContext) {
     const { pages, services } = ctx;
-    const { store } = services;
     const router = Router();
 
     router.get('/provisioning', async (req, res) => {
       const { team } = requireViewer(res);
       const errorsOnly = req.query.errors === '1';
-      const [log, tokens] = await Promise.all([services.provisioningLog.list(team.id, LIMIT), store.scimTokens.list(team.id)]);
+      const [log, tokens] = await Promise.all([services.provisioningLog.list(team.id, LIMIT), services.scimTokens.list(team.id)]);
       const names = new Map(tokens.map((t) => [t.id, t.name]));
       const entries = log
         .filter((e) => !errorsOnly || e.status >= 400)

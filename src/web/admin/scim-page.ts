@@ -25,7 +25,7 @@ export const scimSection: AdminSection = {
 
     const render = async (req: Request, res: Response, extra: { form?: TokenForm; created?: { token: string; info: { name: string }; first: boolean } }, status = 200) => {
       const { team } = requireViewer(res);
-      const [tokens, idps] = await Promise.all([scimTokens.list(team.id), services.store.idps.list(team.id)]);
+      const [tokens, idps] = await Promise.all([scimTokens.list(team.id), services.idps.records(team.id)]);
       // Tokens name their IdP by the admin's name for it (else its entityID), not by its id.
       const idpNames = new Map(idps.map((i) => [i.id, i.handle ?? i.entityId]));
       pages.render(req, res, 'admin/scim', {
@@ -49,7 +49,7 @@ export const scimSection: AdminSection = {
       if (!description) form.errors.description = 'Enter a description, for example “Entra ID provisioning”.';
       if (!password) form.errors.password = 'Enter your password to confirm it is you.';
       if (form.errors.description || form.errors.password) return render(req, res, { form }, 400);
-      const before = await services.store.scimTokens.countByTeam(team.id);
+      const before = await scimTokens.count(team.id);
       try {
         const created = await scimTokens.createByAdmin(user, { description, password, ...(idp ? { idp } : {}) });
         req.log.info({ teamId: team.id, tokenId: created.info.id }, 'SCIM token created from the admin page');
@@ -85,13 +85,13 @@ export const scimSection: AdminSection = {
     router.post('/scim/tokens/:id/delete', async (req, res) => {
       const { user, team } = requireViewer(res);
       const id = checkId(req.params.id);
-      const token = await services.store.scimTokens.get(team.id, id);
+      const token = await scimTokens.find(team.id, id);
       if (!token) {
         setFlash(res, { kind: 'info', text: 'That token was already deleted.' });
         return res.redirect(303, '/admin/scim');
       }
       await scimTokens.delete(team.id, id, actorOf(user));
-      const left = await services.store.scimTokens.countByTeam(team.id);
+      const left = await scimTokens.count(team.id);
       setFlash(res, { kind: 'success', text: left === 0 ? `Deleted the token “${token.name}”. It was the last one, so SSO self-signup is on again.` : `Deleted the token “${token.name}”. SCIM clients using it can no longer connect.` });
       res.redirect(303, '/admin/scim');
     });

@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../http/errors';
 import { setFlash } from '../pages';
-import { clearSessionCookie, isTeamAdmin, safeReturnPath, sessionSecretOf, setSessionCookie, viewerOf } from '../session';
+import { clearSessionCookie, sessionSecretOf, setSessionCookie } from '../../http/session-cookie';
+import { isTeamAdmin, safeReturnPath, viewerOf } from '../session';
 import type { WebContext } from '../web-context';
 
 const HOME = '/admin/people';

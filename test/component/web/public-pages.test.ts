@@ -1,4 +1,4 @@
-import { parseLoginCode } from '../../../src/web/login-code';
+import { parseLoginCode } from '../../../src/accounts/login-code';
 import type { SamlRefusalLabel } from '../../../src/saml';
 import { SSO_ERROR_MESSAGES, ssoErrorMessage, type SsoErrorMessage } from '../../../src/web/sso-error-messages';
 import { createTeam } from '../../support/fixtures';

@@ -4,7 +4,6 @@
  * instance does at random. The adapter underneath is the real one.
  */
 import { randomUUID } from 'node:crypto';
-import type { Auditor } from '../../../src/accounts/audit';
 import { GROUP_WRITE_ATTEMPTS, GroupService } from '../../../src/scim/group-service';
 import { ScimError } from '../../../src/scim/errors';
 import type { AuditActor, GroupRepo, Store, Team, User } from '../../../src/store/port';
@@ -12,7 +11,6 @@ import { newTeam, newUser } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
 const actor: AuditActor = { type: 'scim-token', id: 'race-test', name: 'race test' };
-const noAudit: Auditor = async () => undefined;
 const addMember = (userId: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }] });
 
 /** The store with `groups` swapped for `groups(real)`; everything else is the real store. */
@@ -56,7 +54,7 @@ export function groupWriteRaceContract(store: GetStore): void {
 
   test('When four member adds without If-Match all read the same version, then every add lands (the losers retry)', async () => {
     const group = await newGroup();
-    const service = new GroupService(withGroups(store(), readersMeet(4)), noAudit);
+    const service = new GroupService(withGroups(store(), readersMeet(4)));
     const results = await Promise.allSettled(users.map((u) => service.patch(team.id, group.id, addMember(u.id), undefined, actor)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect(await memberIds(group.id)).toEqual(users.map((u) => u.id).sort());
@@ -65,7 +63,7 @@ export function groupWriteRaceContract(store: GetStore): void {
 
   test('When two PUTs without If-Match read the same version, then both apply in turn (the last one wins, nothing is lost or half-applied)', async () => {
     const group = await newGroup();
-    const service = new GroupService(withGroups(store(), readersMeet(2)), noAudit);
+    const service = new GroupService(withGroups(store(), readersMeet(2)));
     const put = (name: string, members: User[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: members.map((u) => ({ value: u.id })) });
     const results = await Promise.allSettled([
       service.replace(team.id, group.id, put(`${group.displayName} A`, users.slice(0, 2)), undefined, actor),
@@ -81,7 +79,7 @@ export function groupWriteRaceContract(store: GetStore): void {
 
   test('When two member adds with If-Match read the same version, then one lands and the other is a 412, not retried', async () => {
     const group = await newGroup();
-    const service = new GroupService(withGroups(store(), readersMeet(2)), noAudit);
+    const service = new GroupService(withGroups(store(), readersMeet(2)));
     const etag = `W/"${group.version}"`;
     const results = await Promise.allSettled(users.slice(0, 2).map((u) => service.patch(team.id, group.id, addMember(u.id), etag, actor)));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -103,7 +101,7 @@ export function groupWriteRaceContract(store: GetStore): void {
           return real.applyMemberPlan(...args);
         },
       });
-    const service = new GroupService(withGroups(store(), interloper), noAudit);
+    const service = new GroupService(withGroups(store(), interloper));
     await expect(service.patch(team.id, group.id, addMember(users[0]!.id), undefined, actor)).rejects.toMatchObject({ status: 412, detail: expect.stringMatching(/kept changing .*10 tries.*read it again/) });
     expect(tries).toBe(GROUP_WRITE_ATTEMPTS);
     expect(await memberIds(group.id)).toEqual([]);

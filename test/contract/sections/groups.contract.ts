@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintError, UnknownMembersError, VersionConflictError, type MemberPlan, type NewGroup, type Team, type User } from '../../../src/store/port';
+import { UniqueConstraintError, UnknownMembersError, VersionConflictError, type GroupAudit, type MemberPlan, type NewGroup, type Team, type User } from '../../../src/store/port';
 import { and, cmp, newTeam, newUser, not, pr, where } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
@@ -239,6 +239,58 @@ export function groupsContract(store: GetStore): void {
       expect(extra.roleChanges).toEqual([{ userId: admin.id, from: 'member', to: 'admin' }]);
       const deleted = await store().groups.delete(t.id, extra.group.id);
       expect(deleted!.roleChanges).toEqual([{ userId: admin.id, from: 'admin', to: 'member' }]);
+    });
+  });
+
+  describe('audit entries committed with the group write', () => {
+    const entries = (action: string): GroupAudit => (result) => [
+      { teamId: result.group.teamId, actor: { type: 'scim-token', id: 'token-1', name: 'Entra' }, action, targetType: 'group', targetId: result.group.id, details: { added: result.added.length, removed: result.removed.length } },
+    ];
+    const actionsFor = async (teamId: string, targetId: string) =>
+      (await store().audit.list({ teamId, limit: 50 })).filter((e) => e.targetId === targetId).map((e) => e.action).sort();
+
+    test('When a create, a membership change and a delete carry audit entries, then each is stored with what the write did', async () => {
+      const input = newGroup(team.id);
+      await store().groups.create(input, [users[0]!.id], entries('group.created'));
+      await store().groups.applyMemberPlan(team.id, input.id, plan({ add: [users[1]!.id], remove: [users[0]!.id] }), null, entries('group.members.changed'));
+      await store().groups.delete(team.id, input.id, entries('group.deleted'));
+      expect(await actionsFor(team.id, input.id)).toEqual(['group.created', 'group.deleted', 'group.members.changed']);
+      const [changed] = (await store().audit.list({ teamId: team.id, limit: 50, action: 'group.members.changed' })).filter((e) => e.targetId === input.id);
+      expect(changed).toMatchObject({ targetType: 'group', details: { added: 1, removed: 1 } });
+    });
+
+    test('When a group write fails (unknown member, taken name, stale version, gone), then none of its audit entries is stored', async () => {
+      const ghost = newGroup(team.id);
+      await expect(store().groups.create(ghost, [randomUUID()], entries('group.created'))).rejects.toBeInstanceOf(UnknownMembersError);
+      expect(await actionsFor(team.id, ghost.id)).toEqual([]);
+
+      const taken = await store().groups.create(newGroup(team.id), []);
+      const clash = newGroup(team.id, { displayName: taken.group.displayName.toUpperCase() });
+      await expect(store().groups.create(clash, [], entries('group.created'))).rejects.toBeInstanceOf(UniqueConstraintError);
+      expect(await actionsFor(team.id, clash.id)).toEqual([]);
+
+      await expect(store().groups.applyMemberPlan(team.id, taken.group.id, plan({ add: [users[0]!.id] }), taken.group.version + 5, entries('group.members.changed'))).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store().groups.delete(otherTeam.id, taken.group.id, entries('group.deleted'))).toBeNull();
+      expect(await actionsFor(team.id, taken.group.id)).toEqual([]);
+      expect(await actionsFor(otherTeam.id, taken.group.id)).toEqual([]);
+      expect(await store().groups.listMembers(team.id, taken.group.id)).toEqual([]);
+      await store().groups.delete(team.id, taken.group.id);
+    });
+  });
+
+  describe('members page', () => {
+    test('When a group has more members than a page, then each page holds the next members in join order with handle, role and status, and the total is the whole count', async () => {
+      const input = newGroup(team.id);
+      const joined = [users[3]!, users[0]!, users[4]!, users[1]!, users[2]!];
+      await store().groups.create(input, ids(joined));
+      const page1 = await store().groups.listMembersPage(team.id, input.id, 1, 2);
+      const page3 = await store().groups.listMembersPage(team.id, input.id, 5, 2);
+      expect(page1.total).toBe(5);
+      expect(page1.items).toEqual(joined.slice(0, 2).map((u) => ({ id: u.id, displayName: u.displayName, handle: u.handle, role: u.role, status: u.status })));
+      expect(page3.items.map((m) => m.id)).toEqual([joined[4]!.id]);
+      expect(await store().groups.listMembersPage(team.id, input.id, 7, 2)).toEqual({ total: 5, items: [] });
+      expect(await store().groups.listMembersPage(otherTeam.id, input.id, 1, 10)).toEqual({ total: 0, items: [] });
+      await store().groups.delete(team.id, input.id);
     });
   });
 }

@@ -1,0 +1,23 @@
+import type { Request } from 'express';
+import { PassportStrategy, settle } from '../http/passport';
+import type { AcsOutcome, SsoService } from './sso-service';
+
+/**
+ * The ACS (POST /sso/finalize-login/:team) as a passport strategy around SsoService.finalize — our
+ * strict checks (signature against stored IdP certs, InResponseTo, replay, audience, NameID
+ * format…), not node-saml's passport defaults. A sign-in succeeds with its outcome; a refusal or a
+ * test run fails with its outcome, and the route redirects either way.
+ */
+export class SamlAcsStrategy extends PassportStrategy {
+  override name = 'saml-acs';
+
+  constructor(private readonly sso: SsoService) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    settle(this, this.sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>), (outcome: AcsOutcome) =>
+      outcome.kind === 'signed-in' ? this.success(outcome) : this.fail(outcome),
+    );
+  }
+}
