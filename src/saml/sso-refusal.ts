@@ -12,6 +12,7 @@ export type SsoRefusalLabel =
   | 'request-expired'
   | 'request-reused'
   | 'request-mismatch'
+  | 'login-not-started-here'
   | 'replayed'
   | 'account-suspended'
   | 'account-pending'

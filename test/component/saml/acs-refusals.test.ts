@@ -70,7 +70,7 @@ describe('ACS refusals', () => {
     const started = await login();
     const xml = idp.responseXml({ sp: spOf(server, acme.teamId), inResponseTo: started.request.id, nameId: 'ada@acme.test' });
     const wrapped = Buffer.from(wrapSignature(xml, 'XSW3'), 'utf8').toString('base64');
-    expect(await refused(() => postToAcs(server, acme.teamId, { SAMLResponse: wrapped, RelayState: started.relayState }))).toBe('signature-wrapped');
+    expect(await refused(() => postToAcs(server, acme.teamId, { SAMLResponse: wrapped, RelayState: started.relayState }, started.cookie))).toBe('signature-wrapped');
   });
 
   test.each([
@@ -97,7 +97,7 @@ describe('ACS refusals', () => {
     const id = newId();
     const past = new Date(Date.now() - 60_000).toISOString();
     await server.services.store.samlRequests.create({ id, teamId: acme.teamId, idpId, successRedirect: null, errorRedirect: null, testRunId: null, createdAt: past, expiresAt: past, consumedAt: null });
-    expect(await refused(() => respond({ inResponseTo: id }, { request: { id } as never, relayState: id }))).toBe('request-expired');
+    expect(await refused(() => respond({ inResponseTo: id }, { request: { id } as never, relayState: id, cookie: '' }))).toBe('request-expired');
   });
 
   test('When the IdP sends an unsolicited response and the connection does not allow it, then unsolicited-response', async () => {
@@ -110,7 +110,7 @@ describe('ACS refusals', () => {
     const forAcme = idp.responseBase64({ sp: spOf(server, acme.teamId), inResponseTo: started.request.id, nameId: 'ada@acme.test' });
     expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme }), globex.teamId)).toBe('unknown-issuer');
     // Even with the RelayState of Acme's attempt, Globex's ACS does not take it.
-    expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme, RelayState: started.relayState }), globex.teamId)).toBe('unknown-issuer');
+    expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme, RelayState: started.relayState }, started.cookie), globex.teamId)).toBe('unknown-issuer');
   });
 
   test("When team B connected the same IdP and gets a response made for team A, then the destination and audience checks refuse it", async () => {
