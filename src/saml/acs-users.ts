@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueHandle } from '../accounts/handles';
+import { findProvisionedBySubject } from '../accounts/saml-subject';
 import type { IdentityProvider, NewUser, Store, Team, User } from '../store/port';
 import { NAMEID_EMAIL, NAMEID_UNSPECIFIED } from './nameid';
 import { refuse } from './sso-refusal';
@@ -71,7 +72,7 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     if (old) return { action: 'move', user: checkStatus(old), fromIdpId: oldIdpId };
   }
 
-  const scimUser = await store.users.findByExternalId(team.id, nameId);
+  const scimUser = await findProvisionedBySubject(store, team.id, nameId);
   if (scimUser && scimUser.managedBy === 'scim') {
     const expected = nameIdFormatFor(scimUser.externalId!);
     if (assertion.nameIdFormat !== expected)

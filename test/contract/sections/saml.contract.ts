@@ -166,6 +166,35 @@ export function identityProvidersContract(store: GetStore): void {
     await store().users.create(newUser(team.id, { idpId: idp.id, nameId: null }));
     await store().users.create(newUser(team.id, { idpId: idp.id, nameId: null }));
   });
+
+  test("When one user's externalId is another's bound NameID at an IdP that could sign it in, then the store refuses the second as 'subject' (one subject, one user)", async () => {
+    const idp = newIdp(team.id);
+    const other = newIdp(team.id);
+    await store().idps.create(idp);
+    await store().idps.create(other);
+    const jit = await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'jit@acme.test' }));
+    // Unreserved (any IdP could claim it) or reserved for the same IdP: a twin, refused.
+    expect(await uniqueField(store().users.create(newUser(team.id, { externalId: 'jit@acme.test' })))).toBe('subject');
+    expect(await uniqueField(store().users.create(newUser(team.id, { externalId: 'jit@acme.test', idpId: idp.id })))).toBe('subject');
+    // Reserved for another IdP: a different subject (NameIDs are per IdP).
+    await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'two@acme.test' }));
+    await store().users.create(newUser(team.id, { externalId: 'two@acme.test', idpId: other.id }));
+    // The same user may carry the value twice (externalId = its own NameID: an adopted user).
+    const adopted = await store().users.update({ ...jit, externalId: 'jit@acme.test', managedBy: 'scim' }, jit.version);
+    expect(adopted).toMatchObject({ externalId: 'jit@acme.test', nameId: 'jit@acme.test', idpId: idp.id });
+    // An update that would make a twin is refused too, and changes nothing.
+    const scim = await store().users.create(newUser(team.id, { externalId: 'E-777' }));
+    expect(await uniqueField(store().users.update({ ...scim, externalId: 'jit@acme.test' }, scim.version))).toBe('subject');
+    expect(await store().users.get(team.id, scim.id)).toMatchObject({ externalId: 'E-777', version: scim.version });
+    // The other direction: binding a NameID that is an unreserved user's externalId.
+    const bindMe = await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'x@acme.test' }));
+    expect(await uniqueField(store().users.update({ ...bindMe, nameId: 'E-777' }, bindMe.version))).toBe('subject');
+    expect(await uniqueField(store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'E-777' })))).toBe('subject');
+    // Another team's subjects are not this team's.
+    const elsewhere = newTeam();
+    await store().teams.create(elsewhere);
+    await store().users.create(newUser(elsewhere.id, { externalId: 'jit@acme.test' }));
+  });
 }
 
 export function samlRequestsContract(store: GetStore): void {
