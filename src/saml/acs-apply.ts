@@ -43,6 +43,17 @@ async function applyOnce(store: Store, audit: Auditor, team: Team, idp: Identity
       });
       return updated;
     }
+    case 'activate': {
+      const entries = [
+        { teamId: team.id, actor: SSO_ACTOR, action: 'sso.user.activated', targetType: 'user', targetId: plan.user.id, details: { idp: idp.id, nameId: assertion.nameId, was: 'pending' } },
+        { teamId: team.id, actor: SSO_ACTOR, action: 'invitation.consumed', targetType: 'user', targetId: plan.user.id, details: { by: 'sso-sign-in', idp: idp.id } },
+      ];
+      const updated = await store.users.update({ ...plan.user, idpId: idp.id, nameId: assertion.nameId, status: 'active' }, plan.user.version, entries);
+      if (!updated) return null;
+      // The invitation link must not work any more: the person now signs in through the IdP.
+      await store.invitations.voidForUser(updated.id, new Date().toISOString());
+      return updated;
+    }
     case 'create': {
       const created = await store.users.create(plan.user);
       await audit({ teamId: team.id, actor: SSO_ACTOR, action: 'user.created', targetType: 'user', targetId: created.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: created.handle } });

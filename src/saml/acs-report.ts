@@ -23,6 +23,8 @@ export function describePlan(plan: UserPlan): string {
       return `user ${plan.user.handle} (${plan.user.id}) is bound to this IdP and NameID: signed in`;
     case 'bind':
       return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: bound to this IdP and signed in`;
+    case 'activate':
+      return `invited user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: activated (invitation consumed), bound to this IdP and signed in`;
     case 'move':
       return `user ${plan.user.handle} (${plan.user.id}) of the replaced IdP ${plan.fromIdpId}: moved to this IdP and signed in`;
     case 'create':

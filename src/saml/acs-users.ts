@@ -10,6 +10,8 @@ import type { SamlAssertion } from './signed-assertion';
 export type UserPlan =
   | { action: 'sign-in'; user: User }
   | { action: 'bind'; user: User }
+  /** An invited (pending) user signing in through the team's IdP with NameID = externalId: activated, invitation consumed. */
+  | { action: 'activate'; user: User }
   | { action: 'move'; user: User; fromIdpId: string }
   | { action: 'create'; user: NewUser };
 
@@ -84,6 +86,9 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     const ownIdps = new Set([idp.id, ...replacedChain]);
     if (scimUser.idpId !== null && (!ownIdps.has(scimUser.idpId) || (scimUser.nameId !== null && scimUser.nameId !== nameId)))
       throw refuse('bound-to-another-idp', `the SCIM user with externalId "${nameId}" belongs to another identity provider of this team (${scimUser.idpId}); it can only sign in there.`);
+    // Invited while the team had no IdP: signing in through the IdP the team connected since is the
+    // way an email/password team moves to SSO (the invitation is consumed, the person never needs a password).
+    if (scimUser.status === 'pending') return { action: 'activate', user: scimUser };
     return { action: 'bind', user: checkStatus(scimUser) };
   }
 
