@@ -124,6 +124,11 @@ export class ScimTokenService {
     return token;
   }
 
+  /** Tokens deleted elsewhere in this process (with their IdP): they stop working at once. */
+  forgetTokens(ids: readonly string[]): void {
+    for (const id of ids) this.forget(id);
+  }
+
   /** Drops a token from the verification cache (after it was deleted or renamed here). */
   private forget(id: string): void {
     this.forgetGeneration++;

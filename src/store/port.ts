@@ -182,9 +182,19 @@ export interface IdentityProviderRepo {
   /**
    * Deletes the IdP; with purgeUsers its bound users (and what hangs off them) too, in one transaction,
    * and un-replaces the IdP it had replaced. Without purgeUsers it deletes nothing while users are
-   * bound (refused: true); the count is taken inside the same transaction.
+   * bound (refused: true); the count is taken inside the same transaction. The SCIM tokens bound to
+   * the IdP are deleted with it (their ids in tokensRemoved): they would otherwise keep creating
+   * users reserved for an IdP that no longer exists.
    */
-  delete(teamId: string, id: string, purgeUsers: boolean): Promise<{ deleted: boolean; usersRemoved: number; refused: boolean }>;
+  delete(teamId: string, id: string, purgeUsers: boolean): Promise<IdpDeletion>;
+}
+
+export interface IdpDeletion {
+  deleted: boolean;
+  usersRemoved: number;
+  /** Ids of the SCIM tokens that were bound to the IdP, deleted in the same transaction. */
+  tokensRemoved: string[];
+  refused: boolean;
 }
 
 /** An AuthnRequest we sent and have not yet seen answered: single use, expiring. */

@@ -1,5 +1,5 @@
 /**
- * Migration 006_subjects: one SAML subject, one user. Within a team, a value that is one user's
+ * Migration 006_subjects: one SAML subject, one user (and no tokens of deleted IdPs, below). Within a team, a value that is one user's
  * SCIM externalId must not be another user's bound NameID at an IdP that could sign the first one
  * in (the IdP the first is reserved for, or any IdP when it is reserved for none). The unique
  * indexes cover externalId–externalId and (IdP, NameID)–(IdP, NameID); these triggers cover the
@@ -15,6 +15,9 @@ const holdsSubject = (row: 'NEW') => `
        AND (u.idp_id IS NULL OR u.idp_id = ${row}.idp_id)))`;
 
 export const SUBJECTS_006 = `
+-- Tokens left bound to an IdP deleted before IdP deletion took its tokens along (issue 14): they
+-- could only create users reserved for an IdP that no longer exists.
+DELETE FROM scim_tokens WHERE idp_id IS NOT NULL AND idp_id NOT IN (SELECT id FROM identity_providers);
 CREATE INDEX users_team_name_id ON users (team_id, name_id) WHERE name_id IS NOT NULL;
 CREATE TRIGGER users_subject_unique_insert BEFORE INSERT ON users
 WHEN NEW.external_id IS NOT NULL OR NEW.name_id IS NOT NULL

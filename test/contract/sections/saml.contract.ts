@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintError, type IdentityProvider, type SamlRequest, type Session, type Team } from '../../../src/store/port';
+import { UniqueConstraintError, type IdentityProvider, type SamlRequest, type ScimToken, type Session, type Team } from '../../../src/store/port';
 import { minutesFrom, newTeam, newUser, uniqueSuffix } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
@@ -101,7 +101,7 @@ export function identityProvidersContract(store: GetStore): void {
     await store().idps.create(old);
     const next = newIdp(team.id, { entityId: old.entityId, replacesId: old.id });
     await store().idps.create(next);
-    expect(await store().idps.delete(team.id, next.id, false)).toEqual({ deleted: true, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(team.id, next.id, false)).toEqual({ deleted: true, usersRemoved: 0, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, old.id)).toMatchObject({ replacedById: null });
     expect((await store().idps.findByEntityId(team.id, old.entityId))!.id).toBe(old.id);
   });
@@ -132,17 +132,17 @@ export function identityProvidersContract(store: GetStore): void {
     await store().sessions.create(session);
     expect(await store().idps.countUsers(team.id, idp.id)).toBe(2);
 
-    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: false, usersRemoved: 0, refused: true });
+    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: true });
     expect(await store().idps.get(team.id, idp.id)).not.toBeNull();
     expect(await store().users.get(team.id, bound.id)).not.toBeNull();
 
-    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: true, usersRemoved: 2, refused: false });
+    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: true, usersRemoved: 2, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, idp.id)).toBeNull();
     expect(await store().users.get(team.id, bound.id)).toBeNull();
     expect(await store().users.get(team.id, reserved.id)).toBeNull();
     expect(await store().sessions.findValid(session.tokenHash, now)).toBeNull();
     expect(await store().users.get(team.id, elsewhere.id)).not.toBeNull();
-    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false });
   });
 
   test('When another team deletes by this IdP id, then nothing happens', async () => {
@@ -150,8 +150,24 @@ export function identityProvidersContract(store: GetStore): void {
     await store().idps.create(idp);
     const other = newTeam();
     await store().teams.create(other);
-    expect(await store().idps.delete(other.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(other.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, idp.id)).not.toBeNull();
+  });
+
+  test('When an IdP is deleted, then the SCIM tokens bound to it go with it in the same write, and no other token', async () => {
+    const idp = newIdp(team.id);
+    const other = newIdp(team.id);
+    await store().idps.create(idp);
+    await store().idps.create(other);
+    const token = (idpId: string | null): ScimToken => ({ id: randomUUID(), teamId: team.id, secretHash: `h-${uniqueSuffix()}`, name: 'T', description: 'd', idpId, createdAt: new Date().toISOString() });
+    const bound = token(idp.id);
+    const otherIdps = token(other.id);
+    const unbound = token(null);
+    for (const t of [bound, otherIdps, unbound]) expect(await store().scimTokens.createWithinLimit(t, 100)).toBe('created');
+    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: true, usersRemoved: 0, tokensRemoved: [bound.id], refused: false });
+    expect(await store().scimTokens.get(team.id, bound.id)).toBeNull();
+    expect(await store().scimTokens.get(team.id, otherIdps.id)).not.toBeNull();
+    expect(await store().scimTokens.get(team.id, unbound.id)).not.toBeNull();
   });
 
   test('When two users would share a (team, IdP, NameID), then the unique index refuses the second; NameID-less users never collide', async () => {
