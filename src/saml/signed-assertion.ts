@@ -124,6 +124,7 @@ export function checkSignedAssertion(input: SignedAssertionInput, log: CheckLog)
       'nameid-format',
       'nameid-format-unsupported',
       `NameID format "${sanitizeIdpText(nameIdFormat, 200)}" is not supported; configure the IdP to send "${NAMEID_EMAIL}" or "${NAMEID_UNSPECIFIED}"`,
+      sanitizeIdpText(nameIdFormat, 200),
     );
   }
 

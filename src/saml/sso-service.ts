@@ -324,8 +324,11 @@ export class SsoService {
 
   private errorRedirect(trail: Trail, label: string): string {
     const base = trail.request?.errorRedirect ?? ERROR_PAGE;
-    // Our own error page offers "Start again" with the same IdP when that is the fix.
+    // Our own error page offers "Start again" with the same IdP when that is the fix…
     if (base === ERROR_PAGE && label === 'login-not-started-here' && trail.idp) return `${withLabel(base, label)}&idp=${trail.idp.id}`;
+    // …and names the NameID format the IdP sent when that format is the problem.
+    const format = trail.checks.find((c) => c.name === 'nameid-format' && c.received !== undefined)?.received;
+    if (base === ERROR_PAGE && label === 'nameid-format-unsupported' && format) return `${withLabel(base, label)}&format=${encodeURIComponent(format)}`;
     return withLabel(base, label);
   }
 

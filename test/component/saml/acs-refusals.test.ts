@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '../../../src/store/port';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
+import { call } from '../../support/http';
 import { answer, connectedIdp, labelOf, postToAcs, spOf, startLogin, type AcsReply, type StartedLogin } from '../../support/sso';
 import { TestIdp, newId, type ResponseOptions } from '../../support/test-idp';
 import { wrapSignature } from '../../support/test-idp-xsw';
@@ -80,6 +81,14 @@ describe('ACS refusals', () => {
     expect(await refused(() => respond({ nameIdFormat: format, nameId: 'opaque-1234' }))).toBe('nameid-format-unsupported');
     const [entry] = await server.services.store.audit.list({ teamId: acme.teamId, action: 'sso.login.refused', limit: 1 });
     expect(entry!.details.message).toContain(format.slice(format.lastIndexOf(':') + 1));
+  });
+
+  test('When the NameID format is refused, then the error page the person lands on names the format that was received', async () => {
+    const reply = await respond({ nameIdFormat: PERSISTENT, nameId: 'opaque-5678' });
+    expect(reply.location).toBe(`/sso/error?label=nameid-format-unsupported&format=${encodeURIComponent(PERSISTENT)}`);
+    const page = await call(server.url, 'GET', reply.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`sent the NameID format <code>${PERSISTENT}</code>`);
   });
 
   test('When the response answers a request we never sent, then unknown-request', async () => {
