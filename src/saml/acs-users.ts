@@ -84,6 +84,12 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
       );
     // A user already bound (or reserved by an IdP-bound SCIM token) belongs to that IdP only.
     const ownIdps = new Set([idp.id, ...replacedChain]);
+    // Reserved for no IdP while the team has several: the first IdP to sign the person in must not win.
+    if (scimUser.idpId === null && (await store.idps.list(team.id)).filter((i) => i.replacedById === null).length > 1)
+      throw refuse(
+        'idp-not-chosen',
+        `the SCIM user with externalId "${nameId}" was provisioned by a token that names no identity provider, and this team has several; provision it again through a token bound to the IdP it signs in with.`,
+      );
     if (scimUser.idpId !== null && (!ownIdps.has(scimUser.idpId) || (scimUser.nameId !== null && scimUser.nameId !== nameId)))
       throw refuse('bound-to-another-idp', `the SCIM user with externalId "${nameId}" belongs to another identity provider of this team (${scimUser.idpId}); it can only sign in there.`);
     // Invited while the team had no IdP: signing in through the IdP the team connected since is the

@@ -18,6 +18,7 @@ export type SsoRefusalLabel =
   | 'account-pending'
   | 'not-provisioned'
   | 'bound-to-another-idp'
+  | 'idp-not-chosen'
   | 'nameid-format-mismatch'
   | 'test-run-closed';
 

@@ -196,6 +196,9 @@ export class ScimUserService {
         nameId: nameIdAfterExternalIdChange(current, parts.externalId),
         // A directory that gives a just-in-time user an externalId takes it over (adoption).
         managedBy: current.managedBy === 'sso' && parts.externalId !== null ? 'scim' : current.managedBy,
+        // A token bound to an IdP reserves the directory's users it writes that no IdP holds yet (several
+        // IdPs: no first-come claims). Never password accounts: a purge of that IdP would delete them.
+        idpId: current.idpId ?? (current.managedBy !== 'manual' ? token.idpId : null),
         status: nextStatus(current.status, parts.active),
         scim: parts.scim,
       };

@@ -130,6 +130,11 @@ export const SSO_ERROR_MESSAGES = {
     explanation: 'Your account in this team is linked to a different identity provider than the one you just used.',
     tellAdmin: 'Sign-in failed with "bound to another IdP"; please send me the login code of the identity provider my account is provisioned for.',
   },
+  'idp-not-chosen': {
+    title: 'Your account is not linked to a sign-in method yet',
+    explanation: 'Your team connects several identity providers, and your account was set up without saying which one you sign in with, so Gatehouse does not let any of them claim it.',
+    tellAdmin: 'Sign-in failed with "IdP not chosen"; please provision my account through a SCIM token that is bound to the identity provider I use.',
+  },
   'nameid-format-mismatch': {
     title: 'Your company sent your identifier in an unexpected form',
     explanation: 'Your account was found, but the identity provider described your identifier with a different NameID format than your account expects.',
