@@ -98,12 +98,16 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     return { action: 'bind', user: checkStatus(scimUser) };
   }
 
-  if ((await store.scimTokens.countByTeam(team.id)) > 0)
-    throw refuse(
-      'not-provisioned',
-      `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (externalId = "${nameId}").`,
-    );
+  // Checked again, atomically with the insert, when the plan is applied (acs-apply).
+  if ((await store.scimTokens.countByTeam(team.id)) > 0) throw notProvisioned(nameId);
   return { action: 'create', user: await newSsoUser(store, team, idp, assertion) };
+}
+
+export function notProvisioned(nameId: string) {
+  return refuse(
+    'not-provisioned',
+    `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (externalId = "${nameId}").`,
+  );
 }
 
 async function replacedIdps(store: Store, idp: IdentityProvider): Promise<string[]> {

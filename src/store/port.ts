@@ -431,6 +431,12 @@ export interface UserRepo {
    * the same transaction as the user: a write and its audit trail exist together or not at all.
    */
   create(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User>;
+  /**
+   * Just-in-time signup: creates the user (and its audit entries) only while the team has no SCIM
+   * token, checked in the same transaction as the insert and serialised with token creation, so a
+   * token created concurrently either comes first (null: nothing written) or sees the user. Null when a token exists.
+   */
+  createUnlessTeamHasScimTokens(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User | null>;
   get(teamId: string, id: string): Promise<User | null>;
   getAnyTeam(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;

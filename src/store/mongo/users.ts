@@ -61,6 +61,27 @@ export class MongoUserRepo implements UserRepo {
     );
   }
 
+  /**
+   * Count-then-insert in one transaction that also bumps the team's token lock document, which
+   * tokens.createWithinLimit bumps too: a concurrent token creation and signup conflict, and the
+   * one retried after the other commits sees it (no signup lands after a token).
+   */
+  async createUnlessTeamHasScimTokens(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
+    const lockId = `scim-tokens:${user.teamId}`;
+    await ensureTeamLock(this.models, lockId);
+    if (user.externalId !== null || user.nameId !== null) await ensureTeamLock(this.models, subjectLockId(user.teamId));
+    return mapUniqueViolation(() =>
+      this.connection.transaction(async (session) => {
+        await this.models.Lock.updateOne({ _id: lockId }, { $inc: { seq: 1 } }, { session });
+        if (await this.models.ScimToken.exists({ teamId: user.teamId }).session(session)) return null;
+        await guardSubject(this.models, user, session);
+        const created = await this.insertIn(user, session);
+        await this.appendAudit(audit, session);
+        return created;
+      }),
+    );
+  }
+
   private async appendAudit(entries: readonly NewAuditEntry[], session: ClientSession): Promise<void> {
     for (const entry of entries) await this.audit.insertIn(entry, session);
   }

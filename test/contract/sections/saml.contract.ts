@@ -154,6 +154,21 @@ export function identityProvidersContract(store: GetStore): void {
     expect(await store().idps.get(team.id, idp.id)).not.toBeNull();
   });
 
+  test('When a team has a SCIM token, then createUnlessTeamHasScimTokens writes nothing (JIT off); without one it creates the user with its audit entries', async () => {
+    const jitTeam = newTeam();
+    await store().teams.create(jitTeam);
+    const first = newUser(jitTeam.id, { managedBy: 'sso' });
+    const entry = { teamId: jitTeam.id, actor: { type: 'system' as const, id: null, name: 'sso' }, action: 'user.created', targetType: 'user', targetId: first.id, details: {} };
+    expect(await store().users.createUnlessTeamHasScimTokens(first, [entry])).toMatchObject({ id: first.id });
+    expect(await store().audit.list({ teamId: jitTeam.id, action: 'user.created', limit: 5 })).toHaveLength(1);
+    const token: ScimToken = { id: randomUUID(), teamId: jitTeam.id, secretHash: `h-${uniqueSuffix()}`, name: 'T', description: 'd', idpId: null, createdAt: new Date().toISOString() };
+    expect(await store().scimTokens.createWithinLimit(token, 8)).toBe('created');
+    const second = newUser(jitTeam.id, { managedBy: 'sso' });
+    expect(await store().users.createUnlessTeamHasScimTokens(second, [{ ...entry, targetId: second.id }])).toBeNull();
+    expect(await store().users.get(jitTeam.id, second.id)).toBeNull();
+    expect(await store().audit.list({ teamId: jitTeam.id, action: 'user.created', limit: 5 })).toHaveLength(1);
+  });
+
   test('When an IdP is deleted, then the SCIM tokens bound to it go with it in the same write, and no other token', async () => {
     const idp = newIdp(team.id);
     const other = newIdp(team.id);
