@@ -18,6 +18,7 @@ import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
 import { applyUserPatch } from './patch';
+import { groupOfUserFilter } from './user-group-filter';
 import { buildUserResource, formatVersion, type GroupRef, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
 
 /** A PUT/PATCH without If-Match is recomputed this often when a concurrent write moved the version. */
@@ -89,6 +90,8 @@ export class ScimUserService {
 
   async listUsers(teamId: string, request: ListRequest): Promise<Page<User>> {
     const filter = request.filter !== undefined ? parseFilter(request.filter) : undefined;
+    const groupId = filter && groupOfUserFilter(filter);
+    if (groupId !== undefined) return this.usersInGroup(teamId, groupId, request);
     const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
     const unique = filter && (await this.findByUniqueKey(teamId, filter));
     if (unique !== undefined) {
@@ -108,6 +111,15 @@ export class ScimUserService {
       if (error instanceof UnmappableAttributeError) throw scimBadRequest('invalidFilter', `${error.message}; filter on userName, externalId, displayName, emails, active, meta.created, meta.lastModified or another stored attribute`);
       throw error;
     }
+  }
+
+  /** `groups.value eq "<id>"`: the group's members from the membership index, paged in member order. */
+  private async usersInGroup(teamId: string, groupId: string, request: ListRequest): Promise<Page<User>> {
+    const members = (await this.store.groups.get(teamId, groupId)) ? await this.store.groups.listMembers(teamId, groupId) : [];
+    const start = Math.max(request.startIndex, 1) - 1;
+    const window = members.slice(start, start + Math.max(request.count, 0));
+    const users = await Promise.all(window.map((m) => this.store.users.get(teamId, m.id)));
+    return { total: members.length, items: users.filter((u): u is User => u !== null) };
   }
 
   /**
