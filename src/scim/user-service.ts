@@ -244,13 +244,23 @@ export class ScimUserService {
       return await run();
     } catch (error) {
       if (error instanceof UniqueConstraintError) {
-        if (error.field === 'handle') throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
+        if (error.field === 'handle') {
+          const holder = await this.store.users.findByHandle(parts.handle);
+          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
+            throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} belongs to an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over — choose another userName`, 'uniqueness');
+          throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
+        }
         if ((error.field === 'externalId' || error.field === 'subject') && parts.externalId !== null) {
           const holder = await findSubjectHolder(this.store, scope.teamId, parts.externalId, scope.idpId, scope.userId);
           const who = holder ? `user ${holder.id} (${holder.handle})` : 'another user of this team';
           throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is already the SAML subject of ${who}: one person, one account; update that user instead`, 'uniqueness');
         }
-        if (error.field === 'email') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
+        if (error.field === 'email') {
+          const holder = parts.externalId !== null ? await this.store.users.findByEmail(parts.externalId) : null;
+          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
+            throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over`, 'uniqueness');
+          throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
+        }
         throw new ScimError(409, `${error.field} is already used by another user`, 'uniqueness');
       }
       throw error;
