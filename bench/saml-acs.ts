@@ -64,13 +64,15 @@ export async function benchSamlAcs(options: { responses?: number; rounds?: numbe
     });
 
     /** A fresh set: each response answers its own stored request, so the ACS consumes nothing twice. */
-    async function makeSet(): Promise<Array<{ SAMLResponse: string; RelayState: string }>> {
+    async function makeSet(): Promise<Array<{ SAMLResponse: string; RelayState: string; cookie: string }>> {
       const set = [];
       for (let i = 0; i < responses; i++) {
         const id = newRequestId();
         const now = new Date().toISOString();
         await store.samlRequests.create({ id, teamId: team.id, idpId: created.id, successRedirect: null, errorRedirect: null, testRunId: null, createdAt: now, expiresAt: new Date(Date.now() + 3600_000).toISOString(), consumedAt: null });
-        set.push({ SAMLResponse: idp.responseBase64({ sp, inResponseTo: id, nameId: `user${i % 50}@bench.test`, attributes: { displayName: `User ${i % 50}` } }), RelayState: id });
+        // The browser's request-binding cookie, as GET /sso/initiate-login would have set it.
+        const cookie = services.sso.binding.started(null, id).value;
+        set.push({ SAMLResponse: idp.responseBase64({ sp, inResponseTo: id, nameId: `user${i % 50}@bench.test`, attributes: { displayName: `User ${i % 50}` } }), RelayState: id, cookie });
       }
       return set;
     }
@@ -81,10 +83,10 @@ export async function benchSamlAcs(options: { responses?: number; rounds?: numbe
       return Number(process.hrtime.bigint() - started) / 1e9;
     }
 
-    async function timeAcs(set: Array<{ SAMLResponse: string; RelayState: string }>): Promise<number> {
+    async function timeAcs(set: Array<{ SAMLResponse: string; RelayState: string; cookie: string }>): Promise<number> {
       const started = process.hrtime.bigint();
       for (const body of set) {
-        const outcome = await services.sso.finalize(team.id, body);
+        const outcome = await services.sso.finalize(team.id, { SAMLResponse: body.SAMLResponse, RelayState: body.RelayState }, { bindingCookie: body.cookie });
         if (outcome.kind !== 'signed-in') throw new Error(`ACS refused a valid response: ${outcome.kind === 'refused' ? outcome.label : outcome.kind}`);
       }
       return Number(process.hrtime.bigint() - started) / 1e9;

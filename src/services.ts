@@ -77,10 +77,10 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const invitations = new InvitationService(store, config, mailer, audit, logger);
   const emailValidation = new EmailValidationService(store, invitations, audit);
   const scimUsers = new ScimUserService(store, config, invitations, emailValidation);
-  const idps = new IdentityProviderService(store, config, audit);
+  const idps = new IdentityProviderService(store, config, audit, (ids) => scimTokens.forgetTokens(ids));
   const keyWrap = keyWrapFromConfig(config);
   const spKeyring = new SpKeyring(store, keyWrap);
-  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), spKeyring, logger);
+  const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), spKeyring, logger, options.csrfSecret ?? null);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
   const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
   const groups = new GroupService(store);

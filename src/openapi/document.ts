@@ -151,10 +151,15 @@ export function openApiDocument(): Json {
         },
         delete: {
           tags: ['identity-providers'],
-          summary: 'Disconnect; refused while users are bound unless purge=true',
+          summary: 'Disconnect; refused while users are bound unless purge=true; the SCIM tokens bound to it are deleted with it',
           security: bearer,
           parameters: [idp, query('purge', 'also delete the bound users', { type: 'boolean' })],
-          responses: { 204: noContent, ...adminOnly, 404: error('no such IdP'), 409: error('idp-has-users') },
+          responses: {
+            200: json({ type: 'object', required: ['deleted', 'users_removed', 'tokens_removed'], properties: { deleted: { type: 'string' }, users_removed: { type: 'integer' }, tokens_removed: { type: 'integer' } } }, 'Deleted, with what went along'),
+            ...adminOnly,
+            404: error('no such IdP'),
+            409: error('idp-has-users'),
+          },
         },
       },
       '/identity-providers/{idp}/raw': {

@@ -1,6 +1,6 @@
 import type { Auditor } from '../accounts/audit';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type IdentityProvider, type Store, type Team, type User } from '../store/port';
-import { planUser, type UserPlan } from './acs-users';
+import { notProvisioned, planUser, type UserPlan } from './acs-users';
 import type { SamlAssertion } from './signed-assertion';
 
 const SSO_ACTOR: AuditActor = { type: 'system', id: null, name: 'sso' };
@@ -43,9 +43,22 @@ async function applyOnce(store: Store, audit: Auditor, team: Team, idp: Identity
       });
       return updated;
     }
+    case 'activate': {
+      const entries = [
+        { teamId: team.id, actor: SSO_ACTOR, action: 'sso.user.activated', targetType: 'user', targetId: plan.user.id, details: { idp: idp.id, nameId: assertion.nameId, was: 'pending' } },
+        { teamId: team.id, actor: SSO_ACTOR, action: 'invitation.consumed', targetType: 'user', targetId: plan.user.id, details: { by: 'sso-sign-in', idp: idp.id } },
+      ];
+      const updated = await store.users.update({ ...plan.user, idpId: idp.id, nameId: assertion.nameId, status: 'active' }, plan.user.version, entries);
+      if (!updated) return null;
+      // The invitation link must not work any more: the person now signs in through the IdP.
+      await store.invitations.voidForUser(updated.id, new Date().toISOString());
+      return updated;
+    }
     case 'create': {
-      const created = await store.users.create(plan.user);
-      await audit({ teamId: team.id, actor: SSO_ACTOR, action: 'user.created', targetType: 'user', targetId: created.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: created.handle } });
+      // The "no SCIM token" rule is checked again in the insert's own transaction (a token may have been created since planUser).
+      const entry = { teamId: team.id, actor: SSO_ACTOR, action: 'user.created', targetType: 'user', targetId: plan.user.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: plan.user.handle } };
+      const created = await store.users.createUnlessTeamHasScimTokens(plan.user, [entry]);
+      if (!created) throw notProvisioned(assertion.nameId);
       return created;
     }
   }

@@ -11,10 +11,11 @@ export interface ReportCheck {
   passed: boolean;
   reason: string;
   label?: string;
+  received?: string;
 }
 
 export function reportCheck(check: CheckResult): ReportCheck {
-  return { name: check.name, passed: check.passed, reason: check.reason, ...(check.label ? { label: check.label } : {}) };
+  return { name: check.name, passed: check.passed, reason: check.reason, ...(check.label ? { label: check.label } : {}), ...(check.received !== undefined ? { received: check.received } : {}) };
 }
 
 export function describePlan(plan: UserPlan): string {
@@ -23,6 +24,8 @@ export function describePlan(plan: UserPlan): string {
       return `user ${plan.user.handle} (${plan.user.id}) is bound to this IdP and NameID: signed in`;
     case 'bind':
       return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: bound to this IdP and signed in`;
+    case 'activate':
+      return `invited user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: activated (invitation consumed), bound to this IdP and signed in`;
     case 'move':
       return `user ${plan.user.handle} (${plan.user.id}) of the replaced IdP ${plan.fromIdpId}: moved to this IdP and signed in`;
     case 'create':
@@ -42,7 +45,8 @@ export function testReport(input: { idp: IdentityProvider | null; checks: Report
     idp: input.idp ? { id: input.idp.id, entity_id: input.idp.entityId } : null,
     checks: input.checks,
     nameid: a?.nameId ?? null,
-    nameid_format: a?.nameIdFormat ?? null,
+    // A refused format is still reported: the admin needs to see what the IdP sent.
+    nameid_format: a?.nameIdFormat ?? input.checks.find((c) => c.name === 'nameid-format' && c.received !== undefined)?.received ?? null,
     attributes: a?.attributes ?? null,
     conditions: a ? { issuer: a.issuer, audience: a.audience, not_on_or_after: a.notOnOrAfter, in_response_to: a.inResponseTo, session_index: a.sessionIndex, assertion_id: a.assertionId } : null,
     certificate: input.fingerprint ? { fingerprint_sha256: input.fingerprint } : null,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueHandle } from '../accounts/handles';
+import { findProvisionedBySubject } from '../accounts/saml-subject';
 import type { IdentityProvider, NewUser, Store, Team, User } from '../store/port';
 import { NAMEID_EMAIL, NAMEID_UNSPECIFIED } from './nameid';
 import { refuse } from './sso-refusal';
@@ -9,6 +10,8 @@ import type { SamlAssertion } from './signed-assertion';
 export type UserPlan =
   | { action: 'sign-in'; user: User }
   | { action: 'bind'; user: User }
+  /** An invited (pending) user signing in through the team's IdP with NameID = externalId: activated, invitation consumed. */
+  | { action: 'activate'; user: User }
   | { action: 'move'; user: User; fromIdpId: string }
   | { action: 'create'; user: NewUser };
 
@@ -71,7 +74,7 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     if (old) return { action: 'move', user: checkStatus(old), fromIdpId: oldIdpId };
   }
 
-  const scimUser = await store.users.findByExternalId(team.id, nameId);
+  const scimUser = await findProvisionedBySubject(store, team.id, nameId);
   if (scimUser && scimUser.managedBy === 'scim') {
     const expected = nameIdFormatFor(scimUser.externalId!);
     if (assertion.nameIdFormat !== expected)
@@ -81,17 +84,30 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
       );
     // A user already bound (or reserved by an IdP-bound SCIM token) belongs to that IdP only.
     const ownIdps = new Set([idp.id, ...replacedChain]);
+    // Reserved for no IdP while the team has several: the first IdP to sign the person in must not win.
+    if (scimUser.idpId === null && (await store.idps.list(team.id)).filter((i) => i.replacedById === null).length > 1)
+      throw refuse(
+        'idp-not-chosen',
+        `the SCIM user with externalId "${nameId}" was provisioned by a token that names no identity provider, and this team has several; provision it again through a token bound to the IdP it signs in with.`,
+      );
     if (scimUser.idpId !== null && (!ownIdps.has(scimUser.idpId) || (scimUser.nameId !== null && scimUser.nameId !== nameId)))
       throw refuse('bound-to-another-idp', `the SCIM user with externalId "${nameId}" belongs to another identity provider of this team (${scimUser.idpId}); it can only sign in there.`);
+    // Invited while the team had no IdP: signing in through the IdP the team connected since is the
+    // way an email/password team moves to SSO (the invitation is consumed, the person never needs a password).
+    if (scimUser.status === 'pending') return { action: 'activate', user: scimUser };
     return { action: 'bind', user: checkStatus(scimUser) };
   }
 
-  if ((await store.scimTokens.countByTeam(team.id)) > 0)
-    throw refuse(
-      'not-provisioned',
-      `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (externalId = "${nameId}").`,
-    );
+  // Checked again, atomically with the insert, when the plan is applied (acs-apply).
+  if ((await store.scimTokens.countByTeam(team.id)) > 0) throw notProvisioned(nameId);
   return { action: 'create', user: await newSsoUser(store, team, idp, assertion) };
+}
+
+export function notProvisioned(nameId: string) {
+  return refuse(
+    'not-provisioned',
+    `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (externalId = "${nameId}").`,
+  );
 }
 
 async function replacedIdps(store: Store, idp: IdentityProvider): Promise<string[]> {

@@ -92,8 +92,9 @@ export function idpRoutes(deps: { passport: Authenticator; idps: IdentityProvide
 
   router.delete('/:idp', async (req, res) => {
     const purge = flag((req.query as Record<string, unknown>).purge, 'purge') ?? false;
-    await idps.delete(teamOf(res), String(req.params.idp), purge, actorOf(res));
-    res.status(204).end();
+    // The answer says what went with the IdP: its users (purge) and the SCIM tokens bound to it.
+    const removed = await idps.delete(teamOf(res), String(req.params.idp), purge, actorOf(res));
+    res.status(200).json({ deleted: removed.id, users_removed: removed.usersRemoved, tokens_removed: removed.tokensRemoved });
   });
 
   router.post('/:idp/test', async (req, res) => {

@@ -33,6 +33,8 @@ export class IdentityProviderService {
     private readonly store: Store,
     private readonly config: Config,
     private readonly audit: Auditor,
+    /** Told the ids of SCIM tokens deleted with an IdP (the token service drops them from its cache). */
+    private readonly onTokensRemoved: (ids: string[]) => void = () => {},
   ) {}
 
   private fetchOptions() {
@@ -147,7 +149,12 @@ export class IdentityProviderService {
     return this.view(saved, { users: await this.store.idps.countUsers(teamId, id), warnings: loaded?.parsed.warnings });
   }
 
-  async delete(teamId: string, id: string, purge: boolean, actor: AuditActor): Promise<void> {
+  /** SCIM tokens bound to this IdP: deleting the IdP deletes them (the SSO page says how many first). */
+  async tokensBoundTo(teamId: string, idpId: string): Promise<number> {
+    return (await this.store.scimTokens.list(teamId)).filter((t) => t.idpId === idpId).length;
+  }
+
+  async delete(teamId: string, id: string, purge: boolean, actor: AuditActor): Promise<{ id: string; usersRemoved: number; tokensRemoved: number }> {
     const idp = await this.require(teamId, id);
     const outcome = await this.store.idps.delete(teamId, idp.id, purge);
     if (outcome.refused) {
@@ -158,7 +165,11 @@ export class IdentityProviderService {
       );
     }
     if (!outcome.deleted) throw notFound('idp-not-found', `No identity provider with id ${id} in your team.`);
-    await this.audit({ teamId, actor, action: 'idp.deleted', targetType: 'identity-provider', targetId: idp.id, details: { entityId: idp.entityId, purge, usersRemoved: outcome.usersRemoved } });
+    this.onTokensRemoved(outcome.tokensRemoved);
+    await this.audit({ teamId, actor, action: 'idp.deleted', targetType: 'identity-provider', targetId: idp.id, details: { entityId: idp.entityId, purge, usersRemoved: outcome.usersRemoved, tokensRemoved: outcome.tokensRemoved } });
+    for (const tokenId of outcome.tokensRemoved)
+      await this.audit({ teamId, actor, action: 'scim-token.deleted', targetType: 'scim-token', targetId: tokenId, details: { reason: 'idp-deleted', idp: idp.id } });
+    return { id: idp.id, usersRemoved: outcome.usersRemoved, tokensRemoved: outcome.tokensRemoved.length };
   }
 
   /** Starts a "test connection" run; the returned URL runs a real sign-in in test mode. */

@@ -1,4 +1,5 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import { getVerifiedXml, parseDomFromString } from '@node-saml/node-saml/lib/xml';
 import type { SamlRefusalLabel } from './response-checks';
 
 export interface NodeSamlVerifyInput {
@@ -61,6 +62,17 @@ export async function verifyWithNodeSaml(input: NodeSamlVerifyInput): Promise<{ 
   const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: input.base64 });
   if (!profile || typeof profile.getAssertionXml !== 'function') throw new Error('Missing SAML assertion');
   return { profile, signedAssertionXml: profile.getAssertionXml() };
+}
+
+/**
+ * Whether the Response element's own signature verifies with the stored certificates. node-saml
+ * (wantAuthnResponseSigned: false) accepts a Response whose envelope signature fails as long as
+ * the assertion's holds; the ACS trusts the envelope's InResponseTo only when this is true.
+ */
+export async function responseSignatureVerifies(base64: string, idpCerts: string[]): Promise<boolean> {
+  const xml = Buffer.from(base64, 'base64').toString('utf8');
+  const doc = await parseDomFromString(xml);
+  return getVerifiedXml(xml, doc.documentElement, idpCerts) !== null;
 }
 
 /** node-saml 5.1 error messages (lib/saml.js, lib/xml.js) → our labels. Unknown messages → response-invalid. */

@@ -62,6 +62,8 @@ export interface CheckResult {
   reason: string;
   /** Set on failed checks. */
   label?: SamlRefusalLabel;
+  /** The offending value as received, when the refusal must name it (the NameID format). */
+  received?: string;
 }
 
 /** Thrown inside the validator to stop at a fatal check; never escapes validateSamlResponse. */
@@ -84,8 +86,8 @@ export class CheckLog {
   }
 
   /** Records a failure; the caller decides whether to go on (soft) or stop. */
-  record(name: CheckName, label: SamlRefusalLabel, reason: string): SamlRefusal {
-    this.results.push({ name, passed: false, reason, label });
+  record(name: CheckName, label: SamlRefusalLabel, reason: string, received?: string): SamlRefusal {
+    this.results.push({ name, passed: false, reason, label, ...(received !== undefined ? { received } : {}) });
     return new SamlRefusal(label, reason);
   }
 

@@ -8,6 +8,12 @@ import type { AcsOutcome, SsoService } from './sso-service';
  * format…), not node-saml's passport defaults. A sign-in succeeds with its outcome; a refusal or a
  * test run fails with its outcome, and the route redirects either way.
  */
+/** The login-CSRF binding cookie this browser carries (set when it started the AuthnRequest). */
+export function bindingCookieOf(sso: SsoService, req: Request): string | null {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[sso.binding.cookieName];
+  return typeof value === 'string' ? value : null;
+}
+
 export class SamlAcsStrategy extends PassportStrategy {
   override name = 'saml-acs';
 
@@ -16,7 +22,7 @@ export class SamlAcsStrategy extends PassportStrategy {
   }
 
   override authenticate(req: Request): void {
-    settle(this, this.sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>), (outcome: AcsOutcome) =>
+    settle(this, this.sso.finalize(String(req.params.team), (req.body ?? {}) as Record<string, unknown>, { bindingCookie: bindingCookieOf(this.sso, req) }), (outcome: AcsOutcome) =>
       outcome.kind === 'signed-in' ? this.success(outcome) : this.fail(outcome),
     );
   }

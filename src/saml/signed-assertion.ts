@@ -27,6 +27,8 @@ export interface SignedAssertionInput {
   signedAssertionXml: string;
   /** InResponseTo of the (possibly unsigned) Response envelope. */
   responseInResponseTo: string | undefined;
+  /** Whether the Response envelope itself is signed (and verified): only then is its InResponseTo trusted. */
+  responseSigned: boolean;
   idpEntityId: string;
   spEntityId: string;
   acsUrl: string;
@@ -122,16 +124,24 @@ export function checkSignedAssertion(input: SignedAssertionInput, log: CheckLog)
       'nameid-format',
       'nameid-format-unsupported',
       `NameID format "${sanitizeIdpText(nameIdFormat, 200)}" is not supported; configure the IdP to send "${NAMEID_EMAIL}" or "${NAMEID_UNSPECIFIED}"`,
+      sanitizeIdpText(nameIdFormat, 200),
     );
   }
 
-  // The SubjectConfirmationData value is signed; the Response's may not be. They must agree.
+  // InResponseTo is read only from signed bytes: the confirmation data inside the signed assertion,
+  // or the Response's when the Response is signed too. An unsigned Response's value is never
+  // trusted (an attacker could add it to make an unsolicited assertion look solicited); without a
+  // signed one the response counts as IdP-initiated. Both values, when present, must agree.
   const signedInResponseTo = confirmationData ? attr(confirmationData, 'InResponseTo') : undefined;
-  const inResponseTo = signedInResponseTo ?? input.responseInResponseTo ?? null;
+  const inResponseTo = signedInResponseTo ?? (input.responseSigned ? input.responseInResponseTo : undefined) ?? null;
   if (signedInResponseTo !== undefined && input.responseInResponseTo !== undefined && signedInResponseTo !== input.responseInResponseTo) {
     log.record('in-response-to', 'in-response-to-mismatch', `Response InResponseTo "${sanitizeIdpText(input.responseInResponseTo, 100)}" differs from the signed "${sanitizeIdpText(signedInResponseTo, 100)}"`);
+  } else if (inResponseTo) {
+    log.pass('in-response-to', `answers request ${inResponseTo} (the caller checks it is outstanding)`);
+  } else if (input.responseInResponseTo !== undefined) {
+    log.pass('in-response-to', `unsolicited (IdP-initiated): the unsigned Response names InResponseTo "${sanitizeIdpText(input.responseInResponseTo, 100)}", but the signed assertion does not, so it is ignored`);
   } else {
-    log.pass('in-response-to', inResponseTo ? `answers request ${inResponseTo} (the caller checks it is outstanding)` : 'unsolicited (IdP-initiated)');
+    log.pass('in-response-to', 'unsolicited (IdP-initiated)');
   }
 
   if (log.firstFailure()) return undefined;

@@ -12,11 +12,13 @@ export type SsoRefusalLabel =
   | 'request-expired'
   | 'request-reused'
   | 'request-mismatch'
+  | 'login-not-started-here'
   | 'replayed'
   | 'account-suspended'
   | 'account-pending'
   | 'not-provisioned'
   | 'bound-to-another-idp'
+  | 'idp-not-chosen'
   | 'nameid-format-mismatch'
   | 'test-run-closed';
 

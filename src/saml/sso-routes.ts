@@ -1,5 +1,5 @@
 import cookieParser from 'cookie-parser';
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { AccountService, Authenticated } from '../accounts/account-service';
 import type { Config } from '../config';
 import { forbidden, notFound } from '../http/errors';
@@ -9,6 +9,8 @@ import { parseLoginCode } from '../accounts/login-code';
 import { authenticateWith, type Authenticator } from '../http/passport';
 import { SESSION_COOKIE, setSessionCookie } from '../http/session-cookie';
 import type { SessionRefusal } from '../http/session-cookie-strategy';
+import type { CookieToSet } from './request-binding';
+import { bindingCookieOf } from './saml-acs-strategy';
 import { newCspNonce, sendAutoPostPage, sendTestResultPage } from './sso-pages';
 import type { AcsOutcome, SsoService } from './sso-service';
 
@@ -17,6 +19,12 @@ const ACS_BODY_LIMIT = 1024 * 1024;
 
 function noStore(res: Response): void {
   res.setHeader('Cache-Control', 'no-store');
+}
+
+function setBindingCookie(res: Response, cookie: CookieToSet | undefined): void {
+  if (!cookie) return;
+  if (cookie.value) res.cookie(cookie.name, cookie.value, cookie.options);
+  else res.clearCookie(cookie.name, { ...cookie.options, maxAge: undefined });
 }
 
 const unknownIdp = () => notFound('unknown-idp', 'No identity provider has this id or login code; it may have been replaced or deleted. Ask your team admin for the current login code.');
@@ -46,15 +54,19 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     res.json({ default_sso_code: config.defaultSsoCode ?? null });
   });
 
-  const sendAuthnRequest = async (res: Response, idp: IdentityProvider, redirects: { successRedirect: string | null; errorRedirect: string | null }, testRunId: string | null) => {
+
+  const sendAuthnRequest = async (req: Request, res: Response, idp: IdentityProvider, redirects: { successRedirect: string | null; errorRedirect: string | null }, testRunId: string | null) => {
     const nonce = newCspNonce();
-    const request = await sso.initiate(idp, { ...redirects, testRunId, cspNonce: nonce });
+    const request = await sso.initiate(idp, { ...redirects, testRunId, cspNonce: nonce, bindingCookie: bindingCookieOf(sso, req) });
+    setBindingCookie(res, request.bindingCookie);
     if (request.html) return sendAutoPostPage(res, request.html, nonce, idp.ssoPostUrl!);
     noStore(res);
     res.redirect(302, request.url!);
   };
 
   const browser = errorFormat('html');
+  // The request-binding cookie is read on every sign-in start and at the ACS.
+  const cookies = cookieParser();
 
   // HEAD answers whether the IdP exists without starting anything (clients probe login codes this way).
   router.head('/sso/initiate-login/:idp', async (req, res) => {
@@ -62,30 +74,30 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     res.status((await sso.idpForLogin(String(req.params.idp))) ? 200 : 404).end();
   });
 
-  router.get('/sso/initiate-login/:idp', browser, async (req, res) => {
+  router.get('/sso/initiate-login/:idp', browser, cookies, async (req, res) => {
     const idp = await sso.idpForLogin(String(req.params.idp));
     if (!idp) throw unknownIdp();
     const successRedirect = sso.redirects.fromQuery(req.query.success_redirect, 'success_redirect', null);
     const errorRedirect = sso.redirects.fromQuery(req.query.error_redirect, 'error_redirect', null);
-    await sendAuthnRequest(res, idp, { successRedirect, errorRedirect }, null);
+    await sendAuthnRequest(req, res, idp, { successRedirect, errorRedirect }, null);
   });
 
   // A login code or link: `sso-<idp>` (or just the id, any case) → the AuthnRequest.
-  router.get('/sso/start/:code', browser, async (req, res) => {
+  router.get('/sso/start/:code', browser, cookies, async (req, res) => {
     const idpId = parseLoginCode(String(req.params.code));
     const idp = idpId ? await sso.idpForLogin(idpId) : null;
     if (!idp) throw unknownIdp();
     const successRedirect = sso.redirects.fromQuery(req.query.success_redirect, 'success_redirect', null);
     const errorRedirect = sso.redirects.fromQuery(req.query.error_redirect, 'error_redirect', null);
-    await sendAuthnRequest(res, idp, { successRedirect, errorRedirect }, null);
+    await sendAuthnRequest(req, res, idp, { successRedirect, errorRedirect }, null);
   });
 
   // "Test connection": a real AuthnRequest whose answer the ACS only reports on.
-  router.get('/sso/test/:run', browser, async (req, res) => {
+  router.get('/sso/test/:run', browser, cookies, async (req, res) => {
     const open = await sso.openTestRun(String(req.params.run));
     if (!open) throw notFound('test-run-closed', 'This test link is unknown, already used or expired; start a new test from the SSO page.');
     const result = `/sso/test-result/${open.runId}`;
-    await sendAuthnRequest(res, open.idp, { successRedirect: result, errorRedirect: result }, open.runId);
+    await sendAuthnRequest(req, res, open.idp, { successRedirect: result, errorRedirect: result }, open.runId);
   });
 
   router.get('/sso/test-result/:run', async (req, res) => {
@@ -97,13 +109,14 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   const acs = authenticateWith<AcsOutcome, AcsOutcome>(deps.passport, 'saml-acs', (verdict, req, res) => {
     const outcome = verdict.ok ? verdict.principal : verdict.reason;
     report(outcome);
+    setBindingCookie(res, outcome.bindingCookie);
     if (outcome.kind === 'signed-in') {
       setSessionCookie(res, config, outcome.session.secret, outcome.session.expiresIn);
       req.log.info({ userId: outcome.user.id, teamId: outcome.user.teamId }, 'SAML sign-in');
     }
     res.redirect(303, outcome.redirect);
   });
-  router.post('/sso/finalize-login/:team', browser, acsBody, (req, res, next) => {
+  router.post('/sso/finalize-login/:team', browser, cookies, acsBody, (req, res, next) => {
     noStore(res);
     acs(req, res, next);
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AccountService, IssuedToken } from '../accounts/account-service';
 import type { Auditor } from '../accounts/audit';
@@ -16,6 +17,7 @@ import type { SamlAssertion } from './signed-assertion';
 import { buildSpMetadata } from './sp-metadata';
 import type { SpKeyring, SpKeySet } from './sp-keyring';
 import { spAcsUrl, spEntityId } from './sp-urls';
+import { RequestBinding, type CookieToSet } from './request-binding';
 import { refuse, SsoRefusal } from './sso-refusal';
 import { isUuid } from './uuid';
 import { validateSamlResponse } from './validate-response';
@@ -26,9 +28,15 @@ export const DEFAULT_SUCCESS_REDIRECT = '/me';
 export const ERROR_PAGE = '/sso/error';
 
 export type AcsOutcome =
-  | { kind: 'signed-in'; redirect: string; session: IssuedToken; user: User }
-  | { kind: 'refused'; redirect: string; label: string; message: string }
-  | { kind: 'tested'; redirect: string; runId: string; passed: boolean };
+  | { kind: 'signed-in'; redirect: string; session: IssuedToken; user: User; bindingCookie?: CookieToSet }
+  | { kind: 'refused'; redirect: string; label: string; message: string; bindingCookie?: CookieToSet }
+  | { kind: 'tested'; redirect: string; runId: string; passed: boolean; bindingCookie?: CookieToSet };
+
+/** What the browser that posted to the ACS brought along besides the form. */
+export interface AcsBrowser {
+  /** The request-binding cookie's value (RequestBinding), if the browser sent one. */
+  bindingCookie: string | null;
+}
 
 type Stage = 'team' | 'response' | 'idp' | 'validate' | 'replay' | 'request' | 'user' | 'sign-in';
 
@@ -44,12 +52,16 @@ interface Trail {
   assertion: SamlAssertion | null;
   fingerprint: string | null;
   plan: UserPlan | null;
+  /** The request this browser proved it started, whose binding the response cookie drops. */
+  answered: string | null;
 }
 
 const anonymous = (nameId: string | null): AuditActor => ({ type: 'anonymous', id: null, name: nameId });
 
 /** Enterprise sign-in: SP metadata, AuthnRequests, and the ACS from response to session. */
 export class SsoService {
+  private bindingHelper: RequestBinding | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly config: Config,
@@ -58,7 +70,18 @@ export class SsoService {
     readonly redirects: RedirectPolicy,
     private readonly spKeyring: SpKeyring,
     private readonly logger: Logger,
+    /** The instance secret the request-binding cookie's HMAC key is derived from (services pass the CSRF secret). */
+    private readonly bindingSecret: string | null = null,
   ) {}
+
+  /**
+   * Browser binding of AuthnRequests (login-CSRF defence). Keyed from the instance secret every
+   * instance shares (not from the SP signing key, which rolls over); a process without one (CLI,
+   * bench) binds with a key of its own.
+   */
+  get binding(): RequestBinding {
+    return (this.bindingHelper ??= new RequestBinding(this.bindingSecret ?? randomBytes(32).toString('base64url'), this.config.secureCookies, this.config.samlRequestTtlSeconds));
+  }
 
   private sp(teamId: string) {
     return { entityId: spEntityId(this.config.publicUrl, teamId), acsUrl: spAcsUrl(this.config.publicUrl, teamId) };
@@ -76,11 +99,14 @@ export class SsoService {
     return isUuid(idpId) ? this.store.idps.getAnyTeam(idpId.toLowerCase()) : null;
   }
 
-  /** Stores the attempt (single use, expiring) and builds the signed AuthnRequest for it. */
+  /**
+   * Stores the attempt (single use, expiring) and builds the signed AuthnRequest for it, with the
+   * cookie that binds the attempt to this browser (the caller must set it on the response).
+   */
   async initiate(
     idp: IdentityProvider,
-    options: { successRedirect: string | null; errorRedirect: string | null; testRunId?: string | null; cspNonce?: string },
-  ): Promise<AuthnRequestResult> {
+    options: { successRedirect: string | null; errorRedirect: string | null; testRunId?: string | null; cspNonce?: string; bindingCookie?: string | null },
+  ): Promise<AuthnRequestResult & { bindingCookie: CookieToSet }> {
     const keys = (await this.spKeyring.current()).signing;
     const id = newRequestId();
     const createdAt = nowIso();
@@ -95,13 +121,14 @@ export class SsoService {
       expiresAt: addSeconds(createdAt, this.config.samlRequestTtlSeconds),
       consumedAt: null,
     });
-    return buildAuthnRequest({
+    const request = await buildAuthnRequest({
       idp: { entityId: idp.entityId, signingCerts: idp.signingCerts.map(toPem), ssoPostUrl: idp.ssoPostUrl ?? undefined, ssoRedirectUrl: idp.ssoRedirectUrl ?? undefined },
       sp: { ...this.sp(idp.teamId), privateKeyPem: keys.privateKeyPem, certPem: keys.certPem },
       relayState: id,
       requestId: id,
       ...(options.cspNonce ? { cspNonce: options.cspNonce } : {}),
     });
+    return { ...request, bindingCookie: this.binding.started(options.bindingCookie, id) };
   }
 
   /** The IdP of an open test run, or null if the run is unknown, finished or expired. */
@@ -125,8 +152,13 @@ export class SsoService {
    * user rules → session. Every refusal is audited and becomes a redirect with its label;
    * in test mode the same steps run, nothing is written but the report, and no one signs in.
    */
-  async finalize(teamIdParam: string, body: Record<string, unknown>, now: Date = new Date()): Promise<AcsOutcome> {
-    const trail: Trail = { stage: 'team', team: null, idp: null, request: null, testRunId: null, relayState: null, checks: [], assertion: null, fingerprint: null, plan: null };
+  async finalize(teamIdParam: string, body: Record<string, unknown>, browser: AcsBrowser, now: Date = new Date()): Promise<AcsOutcome> {
+    const trail: Trail = { stage: 'team', team: null, idp: null, request: null, testRunId: null, relayState: null, checks: [], assertion: null, fingerprint: null, plan: null, answered: null };
+    const outcome = await this.finalizeSteps(teamIdParam, body, browser, now, trail);
+    return trail.answered ? { ...outcome, bindingCookie: this.binding.finished(browser.bindingCookie, trail.answered) } : outcome;
+  }
+
+  private async finalizeSteps(teamIdParam: string, body: Record<string, unknown>, browser: AcsBrowser, now: Date, trail: Trail): Promise<AcsOutcome> {
     try {
       const team = isUuid(teamIdParam) ? await this.store.teams.get(teamIdParam.toLowerCase()) : null;
       if (!team) throw refuse('unknown-team', `there is no team ${sanitizeIdpText(teamIdParam, 64)} on this instance; check the ACS URL configured at the IdP.`);
@@ -179,7 +211,7 @@ export class SsoService {
       trail.checks.push({ name: 'replay', passed: true, reason: 'assertion ID not seen before (now remembered until it expires)' });
 
       trail.stage = 'request';
-      await this.checkRequest(team, idp, assertion, trail, now);
+      await this.checkRequest(team, idp, assertion, trail, browser, now);
 
       trail.stage = 'user';
       const plan = await planUser(this.store, team, idp, assertion);
@@ -249,7 +281,7 @@ export class SsoService {
   }
 
   /** InResponseTo against the stored attempts: single use, expiring, same team and IdP; unsolicited only if allowed. */
-  private async checkRequest(team: Team, idp: IdentityProvider, assertion: SamlAssertion, trail: Trail, now: Date): Promise<void> {
+  private async checkRequest(team: Team, idp: IdentityProvider, assertion: SamlAssertion, trail: Trail, browser: AcsBrowser, now: Date): Promise<void> {
     if (assertion.inResponseTo === null) {
       if (!idp.allowIdpInitiated)
         throw refuse('unsolicited-response', 'the response answers no sign-in request of ours (IdP-initiated); this connection does not allow IdP-initiated sign-in. Start from the login code or link, or let an admin turn on allow_idp_initiated.');
@@ -274,6 +306,14 @@ export class SsoService {
     if (consumed.request.teamId !== team.id || consumed.request.idpId !== idp.id)
       throw refuse('request-mismatch', `the sign-in request ${id} was sent to another identity provider or team.`);
     trail.checks.push({ name: 'request', passed: true, reason: `answers our request ${id} (now used up)` });
+    // Login CSRF: a valid answer to a sign-in that another browser started must not sign this one in.
+    if (!this.binding.startedHere(browser.bindingCookie, consumed.request.id))
+      throw refuse(
+        'login-not-started-here',
+        `the response answers sign-in request ${id}, which was not started in this browser (its sign-in cookie is missing or belongs to other sign-ins); start the sign-in again from this browser.`,
+      );
+    trail.answered = consumed.request.id;
+    trail.checks.push({ name: 'browser', passed: true, reason: 'the sign-in was started in this browser (request-binding cookie matches)' });
   }
 
   private successRedirect(trail: Trail): string {
@@ -284,6 +324,11 @@ export class SsoService {
 
   private errorRedirect(trail: Trail, label: string): string {
     const base = trail.request?.errorRedirect ?? ERROR_PAGE;
+    // Our own error page offers "Start again" with the same IdP when that is the fix…
+    if (base === ERROR_PAGE && label === 'login-not-started-here' && trail.idp) return `${withLabel(base, label)}&idp=${trail.idp.id}`;
+    // …and names the NameID format the IdP sent when that format is the problem.
+    const format = trail.checks.find((c) => c.name === 'nameid-format' && c.received !== undefined)?.received;
+    if (base === ERROR_PAGE && label === 'nameid-format-unsupported' && format) return `${withLabel(base, label)}&format=${encodeURIComponent(format)}`;
     return withLabel(base, label);
   }
 

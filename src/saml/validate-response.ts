@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { certificateBody, parseCertificateCached, toPem } from './certificates';
 import { UNDECRYPTABLE_REASON, type DecryptionKey, type EncryptionInfo } from './decrypt-assertion';
-import { CONDITION_LABELS, labelForNodeSamlError, verifyWithNodeSaml } from './node-saml-verify';
+import { CONDITION_LABELS, labelForNodeSamlError, responseSignatureVerifies, verifyWithNodeSaml } from './node-saml-verify';
 import { CheckLog, SamlRefusal, type CheckResult, type SamlRefusalLabel } from './response-checks';
 import { embeddedCertificates, inspectResponse, type ResponseEnvelope } from './response-structure';
 import { checkSignedAssertion, type SamlAssertion } from './signed-assertion';
@@ -146,12 +146,16 @@ export async function validateSamlResponse(input: ValidateSamlResponseInput): Pr
       conditionsRefusal = explained;
       ({ signedAssertionXml } = await verifyWithNodeSaml({ ...verifyInput, checkConditions: false }));
     }
+    // A Response-level signature that is present must hold too: its InResponseTo is trusted only then.
+    if (envelope.responseSigned && !(await responseSignatureVerifies(envelope.base64, verifyInput.idpCerts)))
+      log.fail('signature', 'signature-invalid', "the Response's own signature does not verify with the certificates in this IdP's metadata (the assertion's does): the envelope was altered after signing");
     log.pass('signature', `valid signature by a certificate from the IdP metadata${envelope.responseSigned ? ' (Response and Assertion)' : ''}`);
 
     const assertion = checkSignedAssertion(
       {
         signedAssertionXml,
         responseInResponseTo: envelope.inResponseTo,
+        responseSigned: envelope.responseSigned,
         idpEntityId: input.idp.entityId,
         spEntityId: input.sp.entityId,
         acsUrl: input.sp.acsUrl,

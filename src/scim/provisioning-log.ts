@@ -79,6 +79,8 @@ export class ProvisioningLogWriter {
       res.on('finish', () => {
         const token = res.locals.scimToken as { id: string; teamId: string } | undefined;
         if (!token) return;
+        // A successful write may leave a note (adoption, SAML binding change): logged as its detail.
+        if (res.statusCode < 400 && typeof res.locals.provisioningNote === 'string') errorInfo = { scimType: null, detail: res.locals.provisioningNote };
         this.record({ teamId: token.teamId, at: new Date().toISOString(), tokenId: token.id, method: req.method, path: req.originalUrl.split('?')[0]!.slice(0, 512), status: res.statusCode, ...errorInfo, durationMs: Date.now() - started });
       });
       next();

@@ -3,7 +3,7 @@ import { apiSecurityHeaders, jsonBodyHandler } from '../http/middleware';
 import type { Services } from '../services';
 import { discoveryRoutes } from './discovery-routes';
 import { ScimError } from './errors';
-import { requireScimToken } from './scim-auth';
+import { requireScimToken, scimTokenOf } from './scim-auth';
 import { userRoutes } from './user-routes';
 import { groupRoutes } from './group-routes';
 
@@ -28,8 +28,14 @@ export function scimRoutes(services: Services): Router {
   const recordInLog = services.provisioningLog.middleware();
   const parseBody = jsonBodyHandler(SCIM_BODY_LIMIT);
   // Token, provisioning log, body: one layer, because every SCIM request walks these and each router layer has a cost.
+  // A read is GET (or a POST …/.search); everything else writes and needs a token the team's IdPs allow.
+  const writes = (method: string, path: string) => method !== 'GET' && method !== 'HEAD' && !path.endsWith('/.search');
   router.use((req, res, next) => {
-    const logged = (error?: unknown) => (error ? next(error) : parseBody(req, res, next));
+    const parsed = (error?: unknown) => (error ? next(error) : parseBody(req, res, next));
+    const logged = (error?: unknown) => {
+      if (error || !writes(req.method, req.path)) return parsed(error);
+      services.scimTokens.checkMayWrite(scimTokenOf(res)).then(() => parsed(), next);
+    };
     const authenticated = (error?: unknown) => (error ? next(error) : recordInLog(req, res, logged));
     authenticate(req, res, authenticated);
   });

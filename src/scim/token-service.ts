@@ -3,6 +3,7 @@ import { digestsEqual, nowIso, randomSecret, sha256Hex } from '../crypto';
 import type { Auditor } from '../accounts/audit';
 import { verifyPassword } from '../accounts/passwords';
 import { badRequest, forbidden, notFound } from '../http/errors';
+import { ScimError } from './errors';
 import type { AuditActor, ScimToken, Store, User } from '../store/port';
 
 /** Scanners (and people) recognise our SCIM secrets by this prefix. */
@@ -62,7 +63,12 @@ export class ScimTokenService {
     if (input.idp !== undefined && input.idp !== null) {
       if (typeof input.idp !== 'string' || !(await this.idpExists(teamId, input.idp)))
         throw badRequest('unknown-idp', 'idp must be the id of one of this team\'s identity providers (GET /identity-providers).');
-      idpId = input.idp;
+      idpId = input.idp.toLowerCase();
+    } else {
+      // With several IdPs, a token that names none would let whichever IdP signs a person in first claim them.
+      const idps = await this.activeIdps(teamId);
+      if (idps.length > 1)
+        throw badRequest('idp-required', `This team has ${idps.length} identity providers, so a SCIM token must name the one its directory provisions for: send "idp" as one of ${idps.map((i) => `${i.id}${i.handle ? ` (${i.handle})` : ''}`).join(', ')}.`);
     }
     const secret = SCIM_TOKEN_PREFIX + randomSecret();
     const token: ScimToken = {
@@ -113,6 +119,25 @@ export class ScimTokenService {
     await this.audit({ teamId, actor, action: 'scim-token.deleted', targetType: 'scim-token', targetId: id, details: { remaining: left } });
   }
 
+  /** The team's IdPs that are not replaced by another (a rotation counts once). */
+  private async activeIdps(teamId: string) {
+    return (await this.store.idps.list(teamId)).filter((i) => i.replacedById === null);
+  }
+
+  /**
+   * Writes through a token that names no IdP are refused once the team has several IdPs: the users it
+   * would create or change could be claimed by any of them. Reads stay allowed (the directory can still sync its view).
+   */
+  async checkMayWrite(token: ScimToken): Promise<void> {
+    if (token.idpId !== null) return;
+    const idps = await this.activeIdps(token.teamId);
+    if (idps.length > 1)
+      throw new ScimError(
+        403,
+        `This SCIM token names no identity provider, and the team now has ${idps.length} (${idps.map((i) => i.handle ?? i.entityId).join(', ')}): bind it to the one this directory provisions for — create a token with "idp" (POST /scim/auth-tokens) and replace this one in the directory.`,
+      );
+  }
+
   /** Bearer secret → token record. Looked up by digest, then the digest is compared in constant time. */
   async authenticate(secret: string): Promise<ScimToken | null> {
     if (!secret.startsWith(SCIM_TOKEN_PREFIX) || secret.length > 128) return null;
@@ -132,6 +157,11 @@ export class ScimTokenService {
       this.verified.set(digest, { token, until: now + TOKEN_CACHE_MS });
     }
     return token;
+  }
+
+  /** Tokens deleted elsewhere in this process (with their IdP): they stop working at once. */
+  forgetTokens(ids: readonly string[]): void {
+    for (const id of ids) this.forget(id);
   }
 
   /** Drops a token from the verification cache (after it was deleted or renamed here). */

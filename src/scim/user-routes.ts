@@ -50,8 +50,13 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
     await sendList(res, parseSearchRequest(req.body));
   });
 
+  // What a write did beyond its verb (an adoption, a binding change) goes to the provisioning log.
+  const noteFor = (res: Response) => (text: string) => {
+    res.locals.provisioningNote = text;
+  };
+
   router.post(collection, async (req, res) => {
-    const user = await users.createUser(scimTokenOf(res), req.body);
+    const user = await users.createUser(scimTokenOf(res), req.body, noteFor(res));
     res.setHeader('Location', users.location(user.id));
     await sendUser(res, 201, user);
   });
@@ -74,11 +79,11 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
   });
 
   router.put(`${prefix}/:id`, async (req, res) => {
-    await sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+    await sendUser(res, 200, await users.replaceUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req), noteFor(res)));
   });
 
   router.patch(`${prefix}/:id`, async (req, res) => {
-    await sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req)));
+    await sendUser(res, 200, await users.patchUser(scimTokenOf(res), String(req.params.id), req.body, ifMatch(req), noteFor(res)));
   });
 
   router.delete(`${prefix}/:id`, async (req, res) => {

@@ -6,6 +6,7 @@
  */
 import { loginEmailAfterWrite, type EmailValidationService, type EmailValidationState } from '../accounts/email-validation-service';
 import type { InvitationService } from '../accounts/invitation-service';
+import { findAdoptable, findSubjectHolder, nameIdAfterExternalIdChange } from '../accounts/saml-subject';
 import type { Config } from '../config';
 import type { FilterNode } from '../store/query';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewAuditEntry, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
@@ -17,6 +18,7 @@ import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
 import { applyUserPatch } from './patch';
+import { groupOfUserFilter } from './user-group-filter';
 import { buildUserResource, formatVersion, type GroupRef, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
 
 /** A PUT/PATCH without If-Match is recomputed this often when a concurrent write moved the version. */
@@ -28,6 +30,9 @@ export const userNotFound = (id: string) => new ScimError(404, `No user with id 
 
 /** The ETag of a stored user (RFC 7644 §3.14): weak, from the store's version counter. */
 export const userETag = (user: User) => formatVersion(user.version);
+
+/** Told what a successful write did beyond the verb (adoption, binding kept or cleared): the provisioning log shows it. */
+export type WriteNote = (text: string) => void;
 
 export class ScimUserService {
   constructor(
@@ -57,15 +62,21 @@ export class ScimUserService {
     return `${this.config.publicUrl.replace(/\/+$/, '')}/scim/v2/Users/${id}`;
   }
 
-  async createUser(token: ScimToken, body: unknown): Promise<User> {
+  async createUser(token: ScimToken, body: unknown, note?: WriteNote): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
+    // Adoption, never twins: the directory POSTs a person who already signed up through SSO.
+    const adoptable = parts.externalId !== null ? await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId) : null;
+    if (adoptable) {
+      const { after } = await this.writeCurrent(token, 'user.replaced', adoptable.id, undefined, () => parts, false, note);
+      return after;
+    }
     const invite = await this.usesInvitations(token);
     // Email/password team: pending with the externalId as sign-in email, whatever `active` says.
     const fields = invite && parts.externalId !== null ? this.invitations!.pendingUserFields(parts.externalId) : {};
     const newUser: NewUser = { ...newScimUser(token, parts), ...fields };
     const audit = [this.entry(token, 'user.created', newUser.id, { userName: newUser.handle, externalId: newUser.externalId })];
     if (newUser.status === 'suspended') audit.push(this.entry(token, 'user.suspended', newUser.id, {}));
-    const user = await this.write(parts, () => this.store.users.create(newUser, audit));
+    const user = await this.write(parts, { teamId: token.teamId, idpId: token.idpId, userId: newUser.id }, () => this.store.users.create(newUser, audit));
     if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
     await this.emailValidation?.onProvisioned(user, scimActor(token));
     return user;
@@ -79,6 +90,8 @@ export class ScimUserService {
 
   async listUsers(teamId: string, request: ListRequest): Promise<Page<User>> {
     const filter = request.filter !== undefined ? parseFilter(request.filter) : undefined;
+    const groupId = filter && groupOfUserFilter(filter);
+    if (groupId !== undefined) return this.usersInGroup(teamId, groupId, request);
     const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
     const unique = filter && (await this.findByUniqueKey(teamId, filter));
     if (unique !== undefined) {
@@ -100,6 +113,15 @@ export class ScimUserService {
     }
   }
 
+  /** `groups.value eq "<id>"`: the group's members from the membership index, paged in member order. */
+  private async usersInGroup(teamId: string, groupId: string, request: ListRequest): Promise<Page<User>> {
+    const members = (await this.store.groups.get(teamId, groupId)) ? await this.store.groups.listMembers(teamId, groupId) : [];
+    const start = Math.max(request.startIndex, 1) - 1;
+    const window = members.slice(start, start + Math.max(request.count, 0));
+    const users = await Promise.all(window.map((m) => this.store.users.get(teamId, m.id)));
+    return { total: members.length, items: users.filter((u): u is User => u !== null) };
+  }
+
   /**
    * The lookups IdPs send before every write — `userName eq "…"`, `externalId eq "…"` — through the
    * store's unique-key reads (prepared statements, no count query). Undefined for any other filter.
@@ -115,17 +137,17 @@ export class ScimUserService {
   }
 
   /** PUT: the body is the whole user; attributes it omits are cleared. */
-  async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
+  async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
     const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
     const invite = await this.usesInvitations(token);
-    const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite);
+    const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite, note);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     await this.emailValidation?.onIdentifierChanged(before, after, scimActor(token));
     return after;
   }
 
   /** PATCH: operations apply atomically to the current resource; any failure leaves the user as it was. */
-  async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string): Promise<User> {
+  async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(
       token,
@@ -134,6 +156,7 @@ export class ScimUserService {
       ifMatch,
       (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
       invite,
+      note,
     );
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
     await this.emailValidation?.onIdentifierChanged(before, after, scimActor(token));
@@ -170,6 +193,7 @@ export class ScimUserService {
     ifMatch: string | undefined,
     compute: (current: User) => StoredUserParts,
     emailFromExternalId = false,
+    note?: WriteNote,
   ): Promise<{ before: User; after: User }> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.getUser(token.teamId, id);
@@ -180,8 +204,13 @@ export class ScimUserService {
         handle: parts.handle,
         displayName: parts.displayName,
         externalId: parts.externalId,
-        // externalId is the SAML NameID: a new one is bound again at the next login (same IdP).
-        nameId: parts.externalId === current.externalId ? current.nameId : null,
+        // externalId is the SAML subject: kept bound when it is the NameID the user signs in with, else bound again at the next login.
+        nameId: nameIdAfterExternalIdChange(current, parts.externalId),
+        // A directory that gives a just-in-time user an externalId takes it over (adoption).
+        managedBy: current.managedBy === 'sso' && parts.externalId !== null ? 'scim' : current.managedBy,
+        // A token bound to an IdP reserves the directory's users it writes that no IdP holds yet (several
+        // IdPs: no first-come claims). Never password accounts: a purge of that IdP would delete them.
+        idpId: current.idpId ?? (current.managedBy !== 'manual' ? token.idpId : null),
         status: nextStatus(current.status, parts.active),
         scim: parts.scim,
       };
@@ -193,10 +222,12 @@ export class ScimUserService {
         next.email = this.invitations!.pendingUserFields(parts.externalId).email;
       }
       try {
-        const audit = [this.entry(token, action, id, {}), ...this.statusChangeEntries(token, id, current.status, next.status)];
+        const audit = [this.entry(token, action, id, {}), ...this.statusChangeEntries(token, id, current.status, next.status), ...this.bindingEntries(token, current, next)];
         if (current.email !== null && next.email === null) audit.push(this.entry(token, 'user.email_unvalidated', id, { email: current.email, reason: 'identifier-changed' }));
-        const after = await this.write(parts, () => this.store.users.update(next, current.version, audit));
+        const after = await this.write(parts, { teamId: token.teamId, idpId: current.idpId, userId: id }, () => this.store.users.update(next, current.version, audit));
         if (!after) throw userNotFound(id);
+        const described = describeBindingChange(current, after);
+        if (described) note?.(described);
         return { before: current, after };
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
@@ -207,15 +238,29 @@ export class ScimUserService {
     }
   }
 
-  /** Store uniqueness → RFC 7644 409 uniqueness naming the attribute and value. */
-  private async write<T>(parts: StoredUserParts, run: () => Promise<T>): Promise<T> {
+  /** Store uniqueness → RFC 7644 409 uniqueness naming the attribute and value (and, for the SAML subject, the user holding it). */
+  private async write<T>(parts: StoredUserParts, scope: { teamId: string; idpId: string | null; userId: string }, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (error instanceof UniqueConstraintError) {
-        if (error.field === 'handle') throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
-        if (error.field === 'externalId') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is already used by another user of this team`, 'uniqueness');
-        if (error.field === 'email') throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
+        if (error.field === 'handle') {
+          const holder = await this.store.users.findByHandle(parts.handle);
+          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
+            throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} belongs to an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over — choose another userName`, 'uniqueness');
+          throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
+        }
+        if ((error.field === 'externalId' || error.field === 'subject') && parts.externalId !== null) {
+          const holder = await findSubjectHolder(this.store, scope.teamId, parts.externalId, scope.idpId, scope.userId);
+          const who = holder ? `user ${holder.id} (${holder.handle})` : 'another user of this team';
+          throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is already the SAML subject of ${who}: one person, one account; update that user instead`, 'uniqueness');
+        }
+        if (error.field === 'email') {
+          const holder = parts.externalId !== null ? await this.store.users.findByEmail(parts.externalId) : null;
+          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
+            throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over`, 'uniqueness');
+          throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
+        }
         throw new ScimError(409, `${error.field} is already used by another user`, 'uniqueness');
       }
       throw error;
@@ -225,6 +270,16 @@ export class ScimUserService {
   /** An audit entry of this token's write; the store commits it with the write itself. */
   private entry(token: ScimToken, action: string, userId: string, details: Record<string, unknown>): NewAuditEntry {
     return { teamId: token.teamId, actor: scimActor(token), action, targetType: 'user', targetId: userId, details };
+  }
+
+  /** Adoption of a just-in-time user and SAML binding changes, for the audit log. */
+  private bindingEntries(token: ScimToken, before: User, after: User): NewAuditEntry[] {
+    const entries: NewAuditEntry[] = [];
+    if (before.managedBy === 'sso' && after.managedBy === 'scim')
+      entries.push(this.entry(token, 'user.adopted', before.id, { externalId: after.externalId, idp: before.idpId, nameId: before.nameId, bindingKept: after.nameId !== null }));
+    else if (before.nameId !== null && after.nameId === null)
+      entries.push(this.entry(token, 'user.unbound', before.id, { idp: before.idpId, nameId: before.nameId, externalId: after.externalId }));
+    return entries;
   }
 
   private statusChangeEntries(token: ScimToken, userId: string, before: UserStatus, after: UserStatus): NewAuditEntry[] {
@@ -251,6 +306,14 @@ function refuseOwnerRemoval(user: User, what: 'deleted' | 'suspended'): void {
 export function nextStatus(current: UserStatus, active: boolean): UserStatus {
   if (current === 'pending') return 'pending';
   return active ? 'active' : 'suspended';
+}
+
+/** One line for the provisioning log when a write changed how the user signs in. */
+function describeBindingChange(before: User, after: User): string | null {
+  if (before.managedBy === 'sso' && after.managedBy === 'scim')
+    return `adopted SSO user ${after.id} (${after.handle})${after.nameId !== null ? ` keeping its sign-in as NameID ${JSON.stringify(after.nameId)}` : '; bound again at next sign-in'}`;
+  if (before.nameId !== null && after.nameId === null) return `SAML binding cleared (new externalId); bound again at next sign-in`;
+  return null;
 }
 
 function newScimUser(token: ScimToken, parts: StoredUserParts): NewUser {

@@ -182,9 +182,19 @@ export interface IdentityProviderRepo {
   /**
    * Deletes the IdP; with purgeUsers its bound users (and what hangs off them) too, in one transaction,
    * and un-replaces the IdP it had replaced. Without purgeUsers it deletes nothing while users are
-   * bound (refused: true); the count is taken inside the same transaction.
+   * bound (refused: true); the count is taken inside the same transaction. The SCIM tokens bound to
+   * the IdP are deleted with it (their ids in tokensRemoved): they would otherwise keep creating
+   * users reserved for an IdP that no longer exists.
    */
-  delete(teamId: string, id: string, purgeUsers: boolean): Promise<{ deleted: boolean; usersRemoved: number; refused: boolean }>;
+  delete(teamId: string, id: string, purgeUsers: boolean): Promise<IdpDeletion>;
+}
+
+export interface IdpDeletion {
+  deleted: boolean;
+  usersRemoved: number;
+  /** Ids of the SCIM tokens that were bound to the IdP, deleted in the same transaction. */
+  tokensRemoved: string[];
+  refused: boolean;
 }
 
 /** An AuthnRequest we sent and have not yet seen answered: single use, expiring. */
@@ -440,6 +450,12 @@ export interface UserRepo {
    * the same transaction as the user: a write and its audit trail exist together or not at all.
    */
   create(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User>;
+  /**
+   * Just-in-time signup: creates the user (and its audit entries) only while the team has no SCIM
+   * token, checked in the same transaction as the insert and serialised with token creation, so a
+   * token created concurrently either comes first (null: nothing written) or sees the user. Null when a token exists.
+   */
+  createUnlessTeamHasScimTokens(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User | null>;
   get(teamId: string, id: string): Promise<User | null>;
   getAnyTeam(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;

@@ -61,7 +61,11 @@ export function publicPages(ctx: WebContext, page: RequestHandler[], form: Reque
   router.get('/sso/error', ...page, (req, res) => {
     const raw = typeof req.query.label === 'string' ? req.query.label : '';
     const label = /^[a-z0-9-]{1,64}$/.test(raw) ? raw : null;
-    pages.render(req, res, 'sso-error', { title: 'Sign-in refused', label, message: ssoErrorMessage(label) });
+    // The ACS names the IdP of the attempt when starting again from this browser is the fix.
+    const idp = typeof req.query.idp === 'string' && /^[0-9a-f-]{36}$/.test(req.query.idp) ? req.query.idp : null;
+    // A refused NameID format is named (escaped by the template; bounded and printable only).
+    const format = label === 'nameid-format-unsupported' && typeof req.query.format === 'string' && /^[\x20-\x7e]{1,200}$/.test(req.query.format) ? req.query.format : null;
+    pages.render(req, res, 'sso-error', { title: 'Sign-in refused', label, message: ssoErrorMessage(label), startAgain: idp ? `/sso/start/${idp}` : null, receivedFormat: format });
   });
 
   return router;

@@ -85,6 +85,11 @@ export const SSO_ERROR_MESSAGES = {
     explanation: 'The response answers a sign-in request that Gatehouse did not send or no longer knows, for example after a bookmark of your company\'s sign-in page.',
     tellAdmin: 'Only if starting over from the login code does not help: sign-in failed with "unknown request".',
   },
+  'login-not-started-here': {
+    title: 'This sign-in was not started in this browser',
+    explanation: 'The answer from your company\'s sign-in page belongs to a sign-in that was started in another browser (or the sign-in cookie of this one was lost, for example in a private window that was closed). Gatehouse refuses it, so nobody can sign you in to their account behind your back. Start the sign-in again from this browser.',
+    tellAdmin: 'Only if starting again from this browser keeps failing: sign-in was refused with "login not started here"; my browser may be blocking Gatehouse\'s sign-in cookie.',
+  },
   'request-expired': {
     title: 'The sign-in took too long',
     explanation: 'You started signing in a while ago and the request has expired.',
@@ -124,6 +129,11 @@ export const SSO_ERROR_MESSAGES = {
     title: 'Your account belongs to another sign-in method',
     explanation: 'Your account in this team is linked to a different identity provider than the one you just used.',
     tellAdmin: 'Sign-in failed with "bound to another IdP"; please send me the login code of the identity provider my account is provisioned for.',
+  },
+  'idp-not-chosen': {
+    title: 'Your account is not linked to a sign-in method yet',
+    explanation: 'Your team connects several identity providers, and your account was set up without saying which one you sign in with, so Gatehouse does not let any of them claim it.',
+    tellAdmin: 'Sign-in failed with "IdP not chosen"; please provision my account through a SCIM token that is bound to the identity provider I use.',
   },
   'nameid-format-mismatch': {
     title: 'Your company sent your identifier in an unexpected form',

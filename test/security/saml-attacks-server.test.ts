@@ -48,7 +48,7 @@ describe('SAML attacks through the real server, against a team with a victim acc
     const usersBefore = await usersOf();
     const auditBefore = (await refusals()).length;
     const xml = craft(started.request.id);
-    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), RelayState: started.relayState });
+    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml, 'utf8').toString('base64'), RelayState: started.relayState }, started.cookie);
     expectRefused(reply);
     expect(await usersOf()).toEqual(usersBefore);
     const after = await refusals();
@@ -116,11 +116,11 @@ describe('SAML attacks through the real server, against a team with a victim acc
   test("When a network attacker replays the victim's captured response, then it is refused as replayed and the victim is not changed", async () => {
     const started = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
     const samlResponse = Buffer.from(signed(started.request.id), 'utf8').toString('base64');
-    const first = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState });
+    const first = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState }, started.cookie);
     expect(first.session).not.toBeNull();
     const usersBefore = await usersOf();
     const auditBefore = (await refusals()).length;
-    const again = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState });
+    const again = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState }, started.cookie);
     expectRefused(again);
     expect(labelOf(again.location)).toBe('replayed');
     expect(await usersOf()).toEqual(usersBefore);
@@ -130,7 +130,7 @@ describe('SAML attacks through the real server, against a team with a victim acc
   test('When a comment splits the signed NameID (ceo@acme.test<!---->.evil.test), then the person signs in as the full text, never as the victim', async () => {
     const started = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
     const xml = signed(started.request.id, { nameIdXml: `${VICTIM}<!---->.evil.test` });
-    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml).toString('base64'), RelayState: started.relayState });
+    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml).toString('base64'), RelayState: started.relayState }, started.cookie);
     // Either refused or signed in as someone else; never the victim.
     if (reply.session) {
       const self = await selfWithSession(server, reply.session);
@@ -143,7 +143,7 @@ describe('SAML attacks through the real server, against a team with a victim acc
   test('When an attacker inserts a comment into a signed NameID after signing, then the full text is read and the victim is not the one signed in', async () => {
     const started = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
     const xml = signed(started.request.id, { nameId: `${VICTIM}.evil.test` }).replace(`${VICTIM}.evil.test`, `${VICTIM}<!-- -->.evil.test`);
-    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml).toString('base64'), RelayState: started.relayState });
+    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: Buffer.from(xml).toString('base64'), RelayState: started.relayState }, started.cookie);
     if (reply.session) expect((await selfWithSession(server, reply.session)).body.id).not.toBe(victim.id);
     const stored = (await server.services.store.users.get(acme.teamId, victim.id))!;
     expect({ nameId: stored.nameId, idpId: stored.idpId, status: stored.status, displayName: stored.displayName }).toEqual({ nameId: victim.nameId, idpId: victim.idpId, status: victim.status, displayName: victim.displayName });

@@ -102,13 +102,13 @@ describe('secrets never leak into logs or the store', () => {
     const started = await startLogin(server, idp, globex.teamId, `/sso/initiate-login/${idpId}`);
     const samlResponse = idp.responseBase64({ sp: spOf(server, globex.teamId), inResponseTo: started.request.id, nameId: 'ada@globex.test' });
     secrets.add('SAMLResponse', samlResponse);
-    const signedIn = await postToAcs(server, globex.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState });
+    const signedIn = await postToAcs(server, globex.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState }, started.cookie);
     expect(signedIn.session).not.toBeNull();
     secrets.add('SSO session cookie', signedIn.session);
     const access = await call(server.url, 'POST', '/access', { headers: { cookie: `gh_session=${signedIn.session}` } });
     secrets.add('access token from /access', access.body.access_token);
     // A refused SAMLResponse (replayed) must not be logged either.
-    await postToAcs(server, globex.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState });
+    await postToAcs(server, globex.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState }, started.cookie);
     const refused = await signInThrough(server, idp, globex.teamId, idpId, { nameId: 'eve@globex.test', audience: 'https://elsewhere.test' });
     expect(refused.session).toBeNull();
   });
@@ -219,7 +219,7 @@ describe('behind TLS (https PUBLIC_URL)', () => {
     const started = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
     const sp = { entityId: `${publicUrl}/sso/metadata/${acme.teamId}`, acsUrl: `${publicUrl}/sso/finalize-login/${acme.teamId}` };
     const samlResponse = idp.responseBase64({ sp, inResponseTo: started.request.id, nameId: 'ada@tls.test' });
-    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState });
+    const reply = await postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: started.relayState }, started.cookie);
     expect(reply.session).not.toBeNull();
     expect(reply.setCookie).toMatch(/; HttpOnly/i);
     expect(reply.setCookie).toMatch(/; Secure/i);

@@ -49,15 +49,41 @@ export async function connectedIdp(server: TestServer, team: TestTeam, idp: Test
 export interface StartedLogin {
   request: ParsedAuthnRequest;
   relayState: string;
+  /** The Cookie header this browser sends afterwards: the request-binding cookie the start set. */
+  cookie: string;
 }
 
-/** GET /sso/initiate-login (or another start path) and read the AuthnRequest off the auto-post page, checking its signature. */
-export async function startLogin(server: TestServer, idp: TestIdp, teamId: string, path: string): Promise<StartedLogin> {
-  const page = await call(server.url, 'GET', path);
+/** `name=value` pairs of every Set-Cookie on a reply (fetch joins them; Headers.getSetCookie splits them). */
+export function cookiesSet(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    out[pair!.slice(0, eq).trim()] = decodeURIComponent(pair!.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Merges Set-Cookie into a Cookie header, like a browser's jar (an empty value deletes). */
+export function withCookies(cookie: string, headers: Headers): string {
+  const jar = new Map(cookie.split('; ').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const));
+  for (const [name, value] of Object.entries(cookiesSet(headers))) {
+    if (value) jar.set(name, encodeURIComponent(value));
+    else jar.delete(name);
+  }
+  return [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+}
+
+/**
+ * GET /sso/initiate-login (or another start path) and read the AuthnRequest off the auto-post page,
+ * checking its signature. `cookie` is what this browser already holds (another sign-in's binding).
+ */
+export async function startLogin(server: TestServer, idp: TestIdp, teamId: string, path: string, cookie = ''): Promise<StartedLogin> {
+  const page = await call(server.url, 'GET', path, cookie ? { headers: { cookie } } : {});
   if (page.status !== 200) throw new Error(`initiate failed: ${page.status} ${page.text}`);
   const form = parseFormPostHtml(page.text);
   const request = idp.parseAuthnRequest({ form: form.fields }, await spCertPem(server, teamId));
-  return { request, relayState: form.fields.RelayState! };
+  return { request, relayState: form.fields.RelayState!, cookie: withCookies(cookie, page.headers) };
 }
 
 export interface AcsReply {
@@ -66,25 +92,31 @@ export interface AcsReply {
   /** The gh_session cookie value, when one was set. */
   session: string | null;
   setCookie: string | null;
+  /** The browser's Cookie header after this reply (the posted one with Set-Cookie applied). */
+  cookie: string;
 }
 
-export async function postToAcs(server: TestServer, teamId: string, fields: Record<string, string>): Promise<AcsReply> {
+/** POSTs the ACS form as a browser would; `cookie` is the Cookie header that browser sends (none: a fresh browser). */
+export async function postToAcs(server: TestServer, teamId: string, fields: Record<string, string>, cookie = ''): Promise<AcsReply> {
   const res = await fetch(`${server.url}/sso/finalize-login/${teamId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
   await res.text();
   const setCookie = res.headers.get('set-cookie');
   const session = setCookie ? (/gh_session=([^;]*)/.exec(setCookie)?.[1] ?? null) : null;
-  return { status: res.status, location: res.headers.get('location'), session: session || null, setCookie };
+  return { status: res.status, location: res.headers.get('location'), session: session || null, setCookie, cookie: withCookies(cookie, res.headers) };
 }
 
-/** Answers a started login with a response built from `options` (defaults: a valid signed response for `nameId`). */
-export async function answer(server: TestServer, idp: TestIdp, teamId: string, login: StartedLogin, options: Partial<ResponseOptions> = {}): Promise<AcsReply> {
+/**
+ * Answers a started login with a response built from `options` (defaults: a valid signed response
+ * for `nameId`), posted from the browser that started it (its binding cookie) unless `cookie` says otherwise.
+ */
+export async function answer(server: TestServer, idp: TestIdp, teamId: string, login: StartedLogin, options: Partial<ResponseOptions> = {}, cookie: string = login.cookie): Promise<AcsReply> {
   const samlResponse = idp.responseBase64({ sp: spOf(server, teamId), inResponseTo: login.request.id, ...options });
-  return postToAcs(server, teamId, { SAMLResponse: samlResponse, RelayState: login.relayState });
+  return postToAcs(server, teamId, { SAMLResponse: samlResponse, RelayState: login.relayState }, cookie);
 }
 
 /** The whole flow: initiate → AuthnRequest → signed response → ACS. */

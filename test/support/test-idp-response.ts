@@ -21,6 +21,8 @@ export interface SigningKey {
 export interface ResponseOptions {
   sp: { entityId: string; acsUrl: string };
   inResponseTo?: string | null;
+  /** Where InResponseTo is written: both (default, like most IdPs), only the Response, or only the assertion's SubjectConfirmationData. */
+  inResponseToIn?: 'both' | 'response' | 'assertion';
   /** Subject value (escaped). */
   nameId?: string;
   /** Raw inner XML of <NameID>, for comment-injection payloads. Wins over nameId. */
@@ -108,7 +110,7 @@ export function assertionXml(o: ResponseOptions & { idpEntityId: string; id: str
   const subjectNotOnOrAfter = o.subjectNotOnOrAfter ?? notOnOrAfter;
   const format = o.nameIdFormat === undefined ? EMAIL_FORMAT : o.nameIdFormat;
   const nameIdInner = o.nameIdXml ?? esc(o.nameId ?? 'alice@acme.test');
-  const inResponseTo = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
+  const inResponseTo = o.inResponseTo && o.inResponseToIn !== 'response' ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
   const audience = o.audience === undefined ? o.sp.entityId : o.audience;
   const conditions = o.omitConditions
     ? ''
@@ -177,7 +179,7 @@ export function buildResponseXml(o: ResponseOptions & { idpEntityId: string; key
   let xml =
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${responseId}" Version="2.0" IssueInstant="${now.toISOString()}"` +
     (destination === null ? '' : ` Destination="${esc(destination)}"`) +
-    (o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '') +
+    (o.inResponseTo && o.inResponseToIn !== 'assertion' ? ` InResponseTo="${esc(o.inResponseTo)}"` : '') +
     `>` +
     (responseIssuer === null ? '' : `<saml:Issuer>${esc(responseIssuer)}</saml:Issuer>`) +
     statusXml(o.status) +

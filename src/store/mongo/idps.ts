@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo } from '../port';
+import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo, type IdpDeletion } from '../port';
 import { mapUniqueViolation } from './errors';
 import type { Models } from './models';
 import type { IdpDoc } from './saml-models';
@@ -111,13 +111,15 @@ export class MongoIdentityProviderRepo implements IdentityProviderRepo {
     return this.models.User.countDocuments({ teamId, idpId });
   }
 
-  async delete(teamId: string, id: string, purgeUsers: boolean): Promise<{ deleted: boolean; usersRemoved: number; refused: boolean }> {
+  async delete(teamId: string, id: string, purgeUsers: boolean): Promise<IdpDeletion> {
     return this.connection.transaction(async (session) => {
-      if (!(await this.models.IdentityProvider.exists({ _id: id, teamId }).session(session))) return { deleted: false, usersRemoved: 0, refused: false };
+      if (!(await this.models.IdentityProvider.exists({ _id: id, teamId }).session(session))) return { deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false };
       const userIds = (await this.models.User.find({ teamId, idpId: id }, { _id: 1 }).session(session).lean<{ _id: string }[]>()).map((u) => u._id);
-      if (userIds.length > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, refused: true };
+      if (userIds.length > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, tokensRemoved: [], refused: true };
       await deleteUserDependents(this.models, { $in: userIds }, session);
       const usersRemoved = (await this.models.User.deleteMany({ _id: { $in: userIds } }, { session })).deletedCount;
+      const tokensRemoved = (await this.models.ScimToken.find({ teamId, idpId: id }, { _id: 1 }).session(session).lean<{ _id: string }[]>()).map((t) => t._id);
+      await this.models.ScimToken.deleteMany({ _id: { $in: tokensRemoved } }, { session });
       await this.models.SamlRequest.deleteMany({ idpId: id }, { session });
       await this.models.SamlTestRun.deleteMany({ idpId: id }, { session });
       await this.models.IdentityProvider.deleteOne({ _id: id, teamId }, { session });
@@ -126,7 +128,7 @@ export class MongoIdentityProviderRepo implements IdentityProviderRepo {
         const claimant = await this.models.IdentityProvider.exists({ teamId, claimedEntityId: replaced.entityId }).session(session);
         if (!claimant) await this.models.IdentityProvider.updateOne({ _id: replaced._id }, { $set: { replacedById: null, claimedEntityId: replaced.entityId } }, { session });
       }
-      return { deleted: true, usersRemoved, refused: false };
+      return { deleted: true, usersRemoved, tokensRemoved, refused: false };
     });
   }
 

@@ -9,6 +9,7 @@ import { compileUserFilterToMongo, compileUserSortToMongo, SORT_KEY, sortKeyExpr
 import type { UserDoc } from './documents';
 import type { Models } from './models';
 import { docToUser, mutableUserFields, newUserDoc } from './user-docs';
+import { ensureTeamLock, guardSubject, subjectLockId } from './subject-guard';
 
 /**
  * Collections holding documents that hang off a user, deleted with it in one transaction.
@@ -47,9 +48,33 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async create(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User> {
-    if (audit.length === 0) return mapUniqueViolation(() => this.insertIn(user, null));
+    const subject = user.externalId !== null || user.nameId !== null;
+    if (audit.length === 0 && !subject) return mapUniqueViolation(() => this.insertIn(user, null));
+    if (subject) await ensureTeamLock(this.models, subjectLockId(user.teamId));
     return mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
+        await guardSubject(this.models, user, session);
+        const created = await this.insertIn(user, session);
+        await this.appendAudit(audit, session);
+        return created;
+      }),
+    );
+  }
+
+  /**
+   * Count-then-insert in one transaction that also bumps the team's token lock document, which
+   * tokens.createWithinLimit bumps too: a concurrent token creation and signup conflict, and the
+   * one retried after the other commits sees it (no signup lands after a token).
+   */
+  async createUnlessTeamHasScimTokens(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
+    const lockId = `scim-tokens:${user.teamId}`;
+    await ensureTeamLock(this.models, lockId);
+    if (user.externalId !== null || user.nameId !== null) await ensureTeamLock(this.models, subjectLockId(user.teamId));
+    return mapUniqueViolation(() =>
+      this.connection.transaction(async (session) => {
+        await this.models.Lock.updateOne({ _id: lockId }, { $inc: { seq: 1 } }, { session });
+        if (await this.models.ScimToken.exists({ teamId: user.teamId }).session(session)) return null;
+        await guardSubject(this.models, user, session);
         const created = await this.insertIn(user, session);
         await this.appendAudit(audit, session);
         return created;
@@ -107,8 +132,12 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async update(user: User, expectedVersion: number, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
+    if (user.externalId !== null || user.nameId !== null) await ensureTeamLock(this.models, subjectLockId(user.teamId));
     return mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
+        // Only a changed subject takes the team's subject lock: ordinary PATCHes must not serialize.
+        const before = await this.models.User.findOne({ _id: user.id, teamId: user.teamId }, { externalId: 1, idpId: 1, nameId: 1 }).session(session).lean<Pick<UserDoc, 'externalId' | 'idpId' | 'nameId'>>();
+        if (before && (before.externalId !== user.externalId || before.idpId !== user.idpId || before.nameId !== user.nameId)) await guardSubject(this.models, user, session);
         const doc = await this.models.User.findOneAndUpdate(
           { _id: user.id, teamId: user.teamId, version: expectedVersion },
           { $set: { ...mutableUserFields(user), updatedAt: isoNow() }, $inc: { version: 1 } },

@@ -35,6 +35,8 @@ export function mapUniqueViolation<T>(write: () => T): T {
  */
 export function toUniqueConstraintError(e: unknown): UniqueConstraintError | null {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  // Migration 006's trigger: one SAML subject (externalId / bound NameID) per user of a team.
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER' && String(message) === 'subject constraint failed: users.subject') return new UniqueConstraintError('subject');
   if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
   const columns = String(message).replace(/^UNIQUE constraint failed: /, '');
   return new UniqueConstraintError(Object.hasOwn(UNIQUE_FIELDS, columns) ? UNIQUE_FIELDS[columns]! : columns);

@@ -1,4 +1,4 @@
-import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo } from '../port';
+import { UniqueConstraintError, type IdentityProvider, type IdentityProviderRepo, type IdpDeletion } from '../port';
 import type { Db } from './database';
 import { mapUniqueViolation } from './errors';
 import { USER_DEPENDENT_TABLES } from './users';
@@ -99,6 +99,7 @@ export class SqliteIdentityProviderRepo implements IdentityProviderRepo {
         db.prepare(`DELETE FROM ${d.table} WHERE ${d.userColumn} IN (SELECT id FROM users WHERE team_id = ? AND idp_id = ?)`),
       ),
       deleteUsers: db.prepare('DELETE FROM users WHERE team_id = ? AND idp_id = ?'),
+      deleteTokens: db.prepare('DELETE FROM scim_tokens WHERE team_id = ? AND idp_id = ? RETURNING id').pluck(),
       deleteRequests: db.prepare('DELETE FROM saml_requests WHERE idp_id = ?'),
       deleteTestRuns: db.prepare('DELETE FROM saml_test_runs WHERE idp_id = ?'),
       delete: db.prepare('DELETE FROM identity_providers WHERE team_id = ? AND id = ?'),
@@ -110,11 +111,12 @@ export class SqliteIdentityProviderRepo implements IdentityProviderRepo {
       return rowToIdp(this.statements.insert.get(params(idp)) as IdpRow);
     });
     this.deleteTx = db.transaction((teamId: string, id: string, purgeUsers: boolean) => {
-      if (!this.statements.get.get(teamId, id)) return { deleted: false, usersRemoved: 0, refused: false };
+      if (!this.statements.get.get(teamId, id)) return { deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false };
       const users = this.statements.countUsers.get(teamId, id) as number;
-      if (users > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, refused: true };
+      if (users > 0 && !purgeUsers) return { deleted: false, usersRemoved: 0, tokensRemoved: [], refused: true };
       for (const statement of this.statements.deleteDependents) statement.run(teamId, id);
       const usersRemoved = this.statements.deleteUsers.run(teamId, id).changes;
+      const tokensRemoved = this.statements.deleteTokens.all(teamId, id) as string[];
       this.statements.deleteRequests.run(id);
       this.statements.deleteTestRuns.run(id);
       this.statements.delete.run(teamId, id);
@@ -122,7 +124,7 @@ export class SqliteIdentityProviderRepo implements IdentityProviderRepo {
       for (const replaced of this.statements.replacedBy.all(teamId, id) as IdpRow[]) {
         if (!this.statements.claimant.get(teamId, replaced.entity_id)) this.statements.unreplace.run(replaced.id);
       }
-      return { deleted: true, usersRemoved, refused: false };
+      return { deleted: true, usersRemoved, tokensRemoved, refused: false };
     });
   }
 
@@ -158,7 +160,7 @@ export class SqliteIdentityProviderRepo implements IdentityProviderRepo {
     return this.statements.countUsers.get(teamId, idpId) as number;
   }
 
-  async delete(teamId: string, id: string, purgeUsers: boolean): Promise<{ deleted: boolean; usersRemoved: number; refused: boolean }> {
+  async delete(teamId: string, id: string, purgeUsers: boolean): Promise<IdpDeletion> {
     return this.deleteTx.immediate(teamId, id, purgeUsers);
   }
 

@@ -65,6 +65,7 @@ export class SqliteUserRepo implements UserRepo {
       byExternalId: db.prepare('SELECT * FROM users WHERE team_id = ? AND external_id = ?'),
       byNameId: db.prepare('SELECT * FROM users WHERE team_id = ? AND idp_id = ? AND name_id = ?'),
       countByTeam: db.prepare('SELECT count(*) FROM users WHERE team_id = ?').pluck(),
+      teamHasToken: db.prepare('SELECT 1 FROM scim_tokens WHERE team_id = ? LIMIT 1').pluck(),
       deleteSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
       deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
       dependents: USER_DEPENDENT_TABLES.map((d) => db.prepare(`DELETE FROM ${d.table} WHERE ${d.userColumn} = ?`)),
@@ -80,6 +81,20 @@ export class SqliteUserRepo implements UserRepo {
 
   async create(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User> {
     return this.write(() => {
+      const created = this.insertNow(user);
+      this.appendAudit(audit);
+      return created;
+    });
+  }
+
+  /**
+   * The group commit runs this inside an IMMEDIATE transaction (the write lock is held from the
+   * check to the insert), and token creation takes the same lock (tokens.createWithinLimit): no
+   * token can appear between the count and the insert, in this process or another.
+   */
+  async createUnlessTeamHasScimTokens(user: NewUser, audit: readonly NewAuditEntry[] = []): Promise<User | null> {
+    return this.write(() => {
+      if (this.statements.teamHasToken.get(user.teamId)) return null;
       const created = this.insertNow(user);
       this.appendAudit(audit);
       return created;

@@ -289,8 +289,8 @@ export const ssoSection: AdminSection = {
       });
     });
 
-    const renderDelete = (req: Request, res: Response, idp: IdpView, extra: { error?: string } = {}, status = 200) =>
-      pages.render(req, res, 'admin/sso-delete', { title: `Delete ${idpName(idp)}`, admin: true, idp: { ...idp, name: idpName(idp) }, users: idp.users ?? 0, error: extra.error ?? null }, status);
+    const renderDelete = async (req: Request, res: Response, idp: IdpView, extra: { error?: string } = {}, status = 200) =>
+      pages.render(req, res, 'admin/sso-delete', { title: `Delete ${idpName(idp)}`, admin: true, idp: { ...idp, name: idpName(idp) }, users: idp.users ?? 0, tokens: await idps.tokensBoundTo(idp.team, idp.id), error: extra.error ?? null }, status);
 
     router.get('/sso/:idp/delete', async (req, res) => renderDelete(req, res, await connection(res, req.params.idp)));
 
@@ -303,14 +303,16 @@ export const ssoSection: AdminSection = {
       const seen = Number(body.users);
       if (purge && seen !== users)
         return renderDelete(req, res, idp, { error: `The number of people bound to this connection changed from ${seen} to ${users} while you were looking. Check the number below and confirm again.` }, 409);
+      let tokensRemoved = 0;
       try {
-        await idps.delete(team.id, idp.id, purge && users > 0, actorOf(user));
+        ({ tokensRemoved } = await idps.delete(team.id, idp.id, purge && users > 0, actorOf(user)));
       } catch (err) {
         if (err instanceof AppError && err.label === 'idp-has-users')
           return renderDelete(req, res, idp, { error: `${users === 1 ? '1 person signs' : `${users} people sign`} in through this connection, so it was not deleted. Tick the box to delete them too, or replace the connection instead so they keep their accounts.` }, 409);
         throw err;
       }
-      setFlash(res, { kind: 'success', text: purge && users > 0 ? `Deleted ${idpName(idp)} and the ${users === 1 ? 'person' : `${users} people`} who signed in through it.` : `Deleted ${idpName(idp)}. Its login code no longer works.` });
+      const tokensText = tokensRemoved > 0 ? ` ${tokensRemoved === 1 ? 'The SCIM token' : `The ${tokensRemoved} SCIM tokens`} bound to it ${tokensRemoved === 1 ? 'was' : 'were'} deleted too.` : '';
+      setFlash(res, { kind: 'success', text: (purge && users > 0 ? `Deleted ${idpName(idp)} and the ${users === 1 ? 'person' : `${users} people`} who signed in through it.` : `Deleted ${idpName(idp)}. Its login code no longer works.`) + tokensText });
       res.redirect(303, '/admin/sso');
     });
 

@@ -56,7 +56,7 @@ describe('SCIM provisioning into an email/password team', () => {
   test('When the email already signs in to another account, then 409 uniqueness', async () => {
     const reply = await acme.createUser({ externalId: acme.team.email.toUpperCase() });
     expectScimError(reply, 409, 'uniqueness');
-    expect(reply.body.detail).toContain('sign-in email of another account');
+    expect(reply.body.detail).toContain('sign-in email of an account outside the directory');
   });
 
   test('When a SCIM client sets active true before acceptance, then the user stays pending and the response says active false', async () => {

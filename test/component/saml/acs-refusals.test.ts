@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '../../../src/store/port';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { startTestServer, type TestServer } from '../../support/server';
+import { call } from '../../support/http';
 import { answer, connectedIdp, labelOf, postToAcs, spOf, startLogin, type AcsReply, type StartedLogin } from '../../support/sso';
 import { TestIdp, newId, type ResponseOptions } from '../../support/test-idp';
 import { wrapSignature } from '../../support/test-idp-xsw';
@@ -70,7 +71,7 @@ describe('ACS refusals', () => {
     const started = await login();
     const xml = idp.responseXml({ sp: spOf(server, acme.teamId), inResponseTo: started.request.id, nameId: 'ada@acme.test' });
     const wrapped = Buffer.from(wrapSignature(xml, 'XSW3'), 'utf8').toString('base64');
-    expect(await refused(() => postToAcs(server, acme.teamId, { SAMLResponse: wrapped, RelayState: started.relayState }))).toBe('signature-wrapped');
+    expect(await refused(() => postToAcs(server, acme.teamId, { SAMLResponse: wrapped, RelayState: started.relayState }, started.cookie))).toBe('signature-wrapped');
   });
 
   test.each([
@@ -80,6 +81,14 @@ describe('ACS refusals', () => {
     expect(await refused(() => respond({ nameIdFormat: format, nameId: 'opaque-1234' }))).toBe('nameid-format-unsupported');
     const [entry] = await server.services.store.audit.list({ teamId: acme.teamId, action: 'sso.login.refused', limit: 1 });
     expect(entry!.details.message).toContain(format.slice(format.lastIndexOf(':') + 1));
+  });
+
+  test('When the NameID format is refused, then the error page the person lands on names the format that was received', async () => {
+    const reply = await respond({ nameIdFormat: PERSISTENT, nameId: 'opaque-5678' });
+    expect(reply.location).toBe(`/sso/error?label=nameid-format-unsupported&format=${encodeURIComponent(PERSISTENT)}`);
+    const page = await call(server.url, 'GET', reply.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`sent the NameID format <code>${PERSISTENT}</code>`);
   });
 
   test('When the response answers a request we never sent, then unknown-request', async () => {
@@ -97,7 +106,7 @@ describe('ACS refusals', () => {
     const id = newId();
     const past = new Date(Date.now() - 60_000).toISOString();
     await server.services.store.samlRequests.create({ id, teamId: acme.teamId, idpId, successRedirect: null, errorRedirect: null, testRunId: null, createdAt: past, expiresAt: past, consumedAt: null });
-    expect(await refused(() => respond({ inResponseTo: id }, { request: { id } as never, relayState: id }))).toBe('request-expired');
+    expect(await refused(() => respond({ inResponseTo: id }, { request: { id } as never, relayState: id, cookie: '' }))).toBe('request-expired');
   });
 
   test('When the IdP sends an unsolicited response and the connection does not allow it, then unsolicited-response', async () => {
@@ -110,7 +119,7 @@ describe('ACS refusals', () => {
     const forAcme = idp.responseBase64({ sp: spOf(server, acme.teamId), inResponseTo: started.request.id, nameId: 'ada@acme.test' });
     expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme }), globex.teamId)).toBe('unknown-issuer');
     // Even with the RelayState of Acme's attempt, Globex's ACS does not take it.
-    expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme, RelayState: started.relayState }), globex.teamId)).toBe('unknown-issuer');
+    expect(await refused(() => postToAcs(server, globex.teamId, { SAMLResponse: forAcme, RelayState: started.relayState }, started.cookie), globex.teamId)).toBe('unknown-issuer');
   });
 
   test("When team B connected the same IdP and gets a response made for team A, then the destination and audience checks refuse it", async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTeam, type TestTeam } from '../../support/fixtures';
 import { call } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
-import { answer, connectedIdp, connectIdp, selfWithSession, spCertPem, spOf, startLogin } from '../../support/sso';
+import { answer, connectedIdp, connectIdp, selfWithSession, spCertPem, spOf, startLogin, withCookies } from '../../support/sso';
 import { TestIdp } from '../../support/test-idp';
 
 describe('Starting a sign-in: initiate-login, login codes, settings, redirect targets', () => {
@@ -50,7 +50,7 @@ describe('Starting a sign-in: initiate-login, login codes, settings, redirect ta
     const parsed = redirectOnly.parseAuthnRequest({ url: location }, await spCertPem(server, acme.teamId));
     expect(parsed).toMatchObject({ binding: 'HTTP-Redirect', acsUrl: spOf(server, acme.teamId).acsUrl });
     expect(parsed.relayState).toBe(parsed.id);
-    const reply = await answer(server, redirectOnly, acme.teamId, { request: parsed, relayState: parsed.relayState! }, { nameId: 'redirect@acme.test' });
+    const reply = await answer(server, redirectOnly, acme.teamId, { request: parsed, relayState: parsed.relayState!, cookie: withCookies('', res.headers) }, { nameId: 'redirect@acme.test' });
     expect(reply.session).not.toBeNull();
   });
 

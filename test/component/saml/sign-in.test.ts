@@ -71,7 +71,7 @@ describe('SAML sign-in under concurrency', () => {
   test('When one response is posted five times at once, then exactly one post signs in', async () => {
     const login = await startLogin(server, idp, acme.teamId, `/sso/initiate-login/${idpId}`);
     const samlResponse = idp.responseBase64({ sp: spOf(server, acme.teamId), inResponseTo: login.request.id, nameId: 'race@acme.test' });
-    const replies = await Promise.all(Array.from({ length: 5 }, () => postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: login.relayState })));
+    const replies = await Promise.all(Array.from({ length: 5 }, () => postToAcs(server, acme.teamId, { SAMLResponse: samlResponse, RelayState: login.relayState }, login.cookie)));
     expect(replies.filter((r) => r.session)).toHaveLength(1);
     expect(replies.filter((r) => labelOf(r.location) === 'replayed')).toHaveLength(4);
     const metrics = await call(server.url, 'GET', '/metrics', { token: 'scrape-secret' });

@@ -39,6 +39,13 @@ describe('Test connection: a real sign-in that only reports', () => {
     return { id: started.body.id as string, url: started.body.url as string, report: report.body };
   }
 
+  test('When the IdP sends a NameID format Gatehouse refuses, then the report names the received format', async () => {
+    const persistent = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
+    const { report } = await runTest({ nameId: 'opaque-99', nameIdFormat: persistent });
+    expect(report.report).toMatchObject({ outcome: 'failed', label: 'nameid-format-unsupported', nameid_format: persistent, message: expect.stringContaining(persistent) });
+    expect(report.report.checks.find((c: { name: string }) => c.name === 'nameid-format')).toMatchObject({ passed: false, received: persistent });
+  });
+
   test('When the test sign-in passes, then the report lists every check, the NameID, format, attributes, conditions and certificate, and no one is signed in or created', async () => {
     const { id, url, report } = await runTest({ nameId: 'new.person@acme.test', attributes: { displayName: 'New Person', 'http://schemas.xmlsoap.org/claims/Group': ['a', 'b'] } });
     expect(report).toMatchObject({ id, idp: idpId, status: 'completed', completed_at: expect.any(String) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintError, type IdentityProvider, type SamlRequest, type Session, type Team } from '../../../src/store/port';
+import { UniqueConstraintError, type IdentityProvider, type SamlRequest, type ScimToken, type Session, type Team } from '../../../src/store/port';
 import { minutesFrom, newTeam, newUser, uniqueSuffix } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
@@ -101,7 +101,7 @@ export function identityProvidersContract(store: GetStore): void {
     await store().idps.create(old);
     const next = newIdp(team.id, { entityId: old.entityId, replacesId: old.id });
     await store().idps.create(next);
-    expect(await store().idps.delete(team.id, next.id, false)).toEqual({ deleted: true, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(team.id, next.id, false)).toEqual({ deleted: true, usersRemoved: 0, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, old.id)).toMatchObject({ replacedById: null });
     expect((await store().idps.findByEntityId(team.id, old.entityId))!.id).toBe(old.id);
   });
@@ -132,17 +132,17 @@ export function identityProvidersContract(store: GetStore): void {
     await store().sessions.create(session);
     expect(await store().idps.countUsers(team.id, idp.id)).toBe(2);
 
-    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: false, usersRemoved: 0, refused: true });
+    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: true });
     expect(await store().idps.get(team.id, idp.id)).not.toBeNull();
     expect(await store().users.get(team.id, bound.id)).not.toBeNull();
 
-    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: true, usersRemoved: 2, refused: false });
+    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: true, usersRemoved: 2, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, idp.id)).toBeNull();
     expect(await store().users.get(team.id, bound.id)).toBeNull();
     expect(await store().users.get(team.id, reserved.id)).toBeNull();
     expect(await store().sessions.findValid(session.tokenHash, now)).toBeNull();
     expect(await store().users.get(team.id, elsewhere.id)).not.toBeNull();
-    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(team.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false });
   });
 
   test('When another team deletes by this IdP id, then nothing happens', async () => {
@@ -150,8 +150,39 @@ export function identityProvidersContract(store: GetStore): void {
     await store().idps.create(idp);
     const other = newTeam();
     await store().teams.create(other);
-    expect(await store().idps.delete(other.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, refused: false });
+    expect(await store().idps.delete(other.id, idp.id, true)).toEqual({ deleted: false, usersRemoved: 0, tokensRemoved: [], refused: false });
     expect(await store().idps.get(team.id, idp.id)).not.toBeNull();
+  });
+
+  test('When a team has a SCIM token, then createUnlessTeamHasScimTokens writes nothing (JIT off); without one it creates the user with its audit entries', async () => {
+    const jitTeam = newTeam();
+    await store().teams.create(jitTeam);
+    const first = newUser(jitTeam.id, { managedBy: 'sso' });
+    const entry = { teamId: jitTeam.id, actor: { type: 'system' as const, id: null, name: 'sso' }, action: 'user.created', targetType: 'user', targetId: first.id, details: {} };
+    expect(await store().users.createUnlessTeamHasScimTokens(first, [entry])).toMatchObject({ id: first.id });
+    expect(await store().audit.list({ teamId: jitTeam.id, action: 'user.created', limit: 5 })).toHaveLength(1);
+    const token: ScimToken = { id: randomUUID(), teamId: jitTeam.id, secretHash: `h-${uniqueSuffix()}`, name: 'T', description: 'd', idpId: null, createdAt: new Date().toISOString() };
+    expect(await store().scimTokens.createWithinLimit(token, 8)).toBe('created');
+    const second = newUser(jitTeam.id, { managedBy: 'sso' });
+    expect(await store().users.createUnlessTeamHasScimTokens(second, [{ ...entry, targetId: second.id }])).toBeNull();
+    expect(await store().users.get(jitTeam.id, second.id)).toBeNull();
+    expect(await store().audit.list({ teamId: jitTeam.id, action: 'user.created', limit: 5 })).toHaveLength(1);
+  });
+
+  test('When an IdP is deleted, then the SCIM tokens bound to it go with it in the same write, and no other token', async () => {
+    const idp = newIdp(team.id);
+    const other = newIdp(team.id);
+    await store().idps.create(idp);
+    await store().idps.create(other);
+    const token = (idpId: string | null): ScimToken => ({ id: randomUUID(), teamId: team.id, secretHash: `h-${uniqueSuffix()}`, name: 'T', description: 'd', idpId, createdAt: new Date().toISOString() });
+    const bound = token(idp.id);
+    const otherIdps = token(other.id);
+    const unbound = token(null);
+    for (const t of [bound, otherIdps, unbound]) expect(await store().scimTokens.createWithinLimit(t, 100)).toBe('created');
+    expect(await store().idps.delete(team.id, idp.id, false)).toEqual({ deleted: true, usersRemoved: 0, tokensRemoved: [bound.id], refused: false });
+    expect(await store().scimTokens.get(team.id, bound.id)).toBeNull();
+    expect(await store().scimTokens.get(team.id, otherIdps.id)).not.toBeNull();
+    expect(await store().scimTokens.get(team.id, unbound.id)).not.toBeNull();
   });
 
   test('When two users would share a (team, IdP, NameID), then the unique index refuses the second; NameID-less users never collide', async () => {
@@ -165,6 +196,35 @@ export function identityProvidersContract(store: GetStore): void {
     expect(await uniqueField(store().users.update({ ...second, nameId: 'E123' }, second.version))).toBe('nameId');
     await store().users.create(newUser(team.id, { idpId: idp.id, nameId: null }));
     await store().users.create(newUser(team.id, { idpId: idp.id, nameId: null }));
+  });
+
+  test("When one user's externalId is another's bound NameID at an IdP that could sign it in, then the store refuses the second as 'subject' (one subject, one user)", async () => {
+    const idp = newIdp(team.id);
+    const other = newIdp(team.id);
+    await store().idps.create(idp);
+    await store().idps.create(other);
+    const jit = await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'jit@acme.test' }));
+    // Unreserved (any IdP could claim it) or reserved for the same IdP: a twin, refused.
+    expect(await uniqueField(store().users.create(newUser(team.id, { externalId: 'jit@acme.test' })))).toBe('subject');
+    expect(await uniqueField(store().users.create(newUser(team.id, { externalId: 'jit@acme.test', idpId: idp.id })))).toBe('subject');
+    // Reserved for another IdP: a different subject (NameIDs are per IdP).
+    await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'two@acme.test' }));
+    await store().users.create(newUser(team.id, { externalId: 'two@acme.test', idpId: other.id }));
+    // The same user may carry the value twice (externalId = its own NameID: an adopted user).
+    const adopted = await store().users.update({ ...jit, externalId: 'jit@acme.test', managedBy: 'scim' }, jit.version);
+    expect(adopted).toMatchObject({ externalId: 'jit@acme.test', nameId: 'jit@acme.test', idpId: idp.id });
+    // An update that would make a twin is refused too, and changes nothing.
+    const scim = await store().users.create(newUser(team.id, { externalId: 'E-777' }));
+    expect(await uniqueField(store().users.update({ ...scim, externalId: 'jit@acme.test' }, scim.version))).toBe('subject');
+    expect(await store().users.get(team.id, scim.id)).toMatchObject({ externalId: 'E-777', version: scim.version });
+    // The other direction: binding a NameID that is an unreserved user's externalId.
+    const bindMe = await store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'x@acme.test' }));
+    expect(await uniqueField(store().users.update({ ...bindMe, nameId: 'E-777' }, bindMe.version))).toBe('subject');
+    expect(await uniqueField(store().users.create(newUser(team.id, { managedBy: 'sso', idpId: idp.id, nameId: 'E-777' })))).toBe('subject');
+    // Another team's subjects are not this team's.
+    const elsewhere = newTeam();
+    await store().teams.create(elsewhere);
+    await store().users.create(newUser(elsewhere.id, { externalId: 'jit@acme.test' }));
   });
 }
 
