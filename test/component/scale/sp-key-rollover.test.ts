@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { toPem } from '../../../src/saml/certificates';
 import { call } from '../../support/http';
+import { withCookies } from '../../support/sso';
 import { newId, parseFormPostHtml, TestIdp } from '../../support/test-idp';
 import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
@@ -66,13 +67,15 @@ describe(`SP key rollover across two processes on ${sharedStoreName}`, () => {
 
   /** Starts on `start` (its AuthnRequest must verify with `signingCert`), answers encrypted to `encryptTo`, finishes on `finish`. */
   async function signIn(start: GatehouseProcess, finish: GatehouseProcess, signingCert: string, encryptTo: string) {
-    const form = parseFormPostHtml((await call(start.url, 'GET', `/sso/initiate-login/${idpId}`)).text).fields;
+    const page = await call(start.url, 'GET', `/sso/initiate-login/${idpId}`);
+    const form = parseFormPostHtml(page.text).fields;
+    const cookie = withCookies('', page.headers); // the one browser carries its login-CSRF binding cookie from A to B
     const request = idp.parseAuthnRequest({ form }, toPem(signingCert));
     const nameId = `p${newId().slice(1, 9)}@acme.test`;
     const samlResponse = idp.responseBase64({ sp: sp(), inResponseTo: request.id, nameId, encrypt: { certPem: toPem(encryptTo), algorithm: 'aes256-cbc' } });
     const res = await fetch(`${finish.url}/sso/finalize-login/${teamId}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
       body: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: form.RelayState! }).toString(),
       redirect: 'manual',
     });
