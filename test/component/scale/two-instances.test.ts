@@ -8,15 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { toPem } from '../../../src/saml/certificates';
 import { call } from '../../support/http';
+import { withCookies } from '../../support/sso';
 import { parseFormPostHtml, TestIdp } from '../../support/test-idp';
 import { runCli, sharedStoreEnv, sharedStoreName, startProcess, type GatehouseProcess } from './processes';
 
 const PUBLIC_URL = 'http://gatehouse.test';
 
-async function postAcs(base: string, teamId: string, fields: Record<string, string>) {
+/** Posts the ACS form from the browser holding `cookie` (the login-CSRF binding cookie its start set). */
+async function postAcs(base: string, teamId: string, fields: Record<string, string>, cookie: string) {
   const res = await fetch(`${base}/sso/finalize-login/${teamId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
@@ -92,7 +94,7 @@ describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
       nameId: 'grace@acme.test',
       attributes: { displayName: 'Grace Hopper' },
     });
-    const onB = await postAcs(b.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! });
+    const onB = await postAcs(b.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! }, withCookies('', page.headers));
     expect(onB).toMatchObject({ status: 303, location: '/me', label: null });
     expect(onB.session).toBeTruthy();
 
@@ -101,7 +103,7 @@ describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
     expect(access.status).toBe(200);
     expect((await call(a.url, 'GET', '/self', { token: access.body.access_token })).body).toMatchObject({ team: teamId, name: 'Grace Hopper', managed_by: 'sso' });
 
-    const replayOnA = await postAcs(a.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! });
+    const replayOnA = await postAcs(a.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! }, withCookies('', page.headers));
     expect(replayOnA.session).toBeNull();
     expect(replayOnA.label).toBe('replayed');
   });
@@ -115,7 +117,7 @@ describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
       inResponseTo: requestId,
       nameId: 'grace@acme.test',
     });
-    const replies = await Promise.all([a, b, a, b, a, b].map((p) => postAcs(p.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! })));
+    const replies = await Promise.all([a, b, a, b, a, b].map((p) => postAcs(p.url, teamId, { SAMLResponse: samlResponse, RelayState: form.fields.RelayState! }, withCookies('', page.headers))));
     expect(replies.filter((r) => r.session)).toHaveLength(1);
     expect(replies.filter((r) => !r.session).every((r) => r.label === 'replayed' || r.label === 'request-reused')).toBe(true);
   });
