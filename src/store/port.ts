@@ -10,6 +10,8 @@ import type { FilterNode } from './query';
 export type Role = 'owner' | 'admin' | 'member';
 export type UserStatus = 'active' | 'suspended' | 'pending';
 export type ManagedBy = 'scim' | 'sso' | 'manual';
+/** How the team's SCIM users are read and linked to SAML (src/scim/profile.ts). */
+export type ScimProfile = 'strict' | 'directory';
 
 /** ISO-8601 UTC timestamps with milliseconds: they sort lexicographically. */
 export type Timestamp = string;
@@ -22,20 +24,28 @@ export interface Team {
   groupManagedRoles: boolean;
   /** When on, an email-shaped SAML identifier provisioned through SCIM gets a validation mail (issue 21). */
   validateSamlEmails: boolean;
+  /** Absent means 'strict' (src/scim/profile.ts); adapters always return it. */
+  scimProfile?: ScimProfile;
 }
 
 export interface User {
   id: string;
   teamId: string;
-  /** SCIM userName; unique on the instance; a-z0-9_.- */
+  /** The public handle; unique on the instance; a-z0-9_.-. Also the SCIM userName unless `userName` is set. */
   handle: string;
+  /**
+   * The SCIM userName exactly as the IdP sent it, for users written under the directory profile
+   * (unique within the team, ignoring A–Z case; it is then the SAML subject). Null/absent: the
+   * handle is the userName and externalId is the subject (strict profile).
+   */
+  userName?: string | null;
   /** Sign-in email for password users; unique on the instance when set. */
   email: string | null;
   displayName: string;
   role: Role;
   status: UserStatus;
   managedBy: ManagedBy;
-  /** SCIM externalId; unique within the team when set. */
+  /** SCIM externalId; unique within the team among strict users (userName null); opaque for directory users. */
   externalId: string | null;
   passwordHash: string | null;
   /** SAML binding: the IdP and NameID this user signs in with (set on first SSO login or JIT). */
@@ -446,7 +456,7 @@ export interface TeamRepo {
 
 export interface UserRepo {
   /**
-   * Throws UniqueConstraintError('handle' | 'email' | 'externalId'). `audit` entries are committed in
+   * Throws UniqueConstraintError('handle' | 'email' | 'externalId' | 'userName'). `audit` entries are committed in
    * the same transaction as the user: a write and its audit trail exist together or not at all.
    */
   create(user: NewUser, audit?: readonly NewAuditEntry[]): Promise<User>;
@@ -460,7 +470,10 @@ export interface UserRepo {
   getAnyTeam(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   findByHandle(handle: string): Promise<User | null>;
+  /** A strict user (userName null) before a directory user when several directory users share it. */
   findByExternalId(teamId: string, externalId: string): Promise<User | null>;
+  /** The directory user of the team whose userName equals this one ignoring A–Z case (foldUserName). */
+  findByUserName(teamId: string, userName: string): Promise<User | null>;
   findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null>;
   list(teamId: string, query: UserQuery): Promise<Page<User>>;
   countByTeam(teamId: string): Promise<number>;

@@ -8,6 +8,8 @@ export interface TeamDoc {
   groupManagedRoles: boolean;
   /** Absent on teams written before issue 21: off. */
   validateSamlEmails?: boolean;
+  /** Absent on teams written before the directory profile existed: strict. */
+  scimProfile?: 'strict' | 'directory';
 }
 
 export interface EmailDoc {
@@ -23,6 +25,10 @@ export interface UserDoc extends Omit<User, 'id'> {
   _id: string;
   /** Lower-cased shadows: case-insensitive uniqueness, filters and sorts through plain indexes. */
   handleLower: string;
+  /** Directory-profile userName's A–Z-folded key (unique per team); null for strict users. */
+  userNameKey?: string | null;
+  /** externalId of a strict user (unique per team); null for directory users, whose externalId may repeat. */
+  strictExternalId?: string | null;
   emailLower: string | null;
   displayNameLower: string;
   /** status === 'active', stored so `active` filters and sorts like a field. */

@@ -5,6 +5,8 @@ const UNIQUE_FIELDS: Record<string, string> = {
   handleLower: 'handle',
   emailLower: 'email',
   externalId: 'externalId',
+  strictExternalId: 'externalId',
+  userNameKey: 'userName',
   secretHash: 'secretHash',
   nameId: 'nameId',
   claimedEntityId: 'entityId',

@@ -12,6 +12,7 @@ import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
 import type { UserQuery } from '../port';
 import {
   describePath,
+  foldUserName,
   normaliseColumnValue,
   parseAttributePath,
   relativeSegments,
@@ -138,6 +139,7 @@ function attributeTest(path: AttrPath, test: Test, scope: Scope): MongoQuery {
   const attribute = resolveUserAttribute(path);
   switch (attribute.kind) {
     case 'column': {
+      if (attribute.column === 'handle') return userNameTest(test);
       const normalised = test.kind === 'compare' ? { ...test, value: normaliseColumnValue(attribute, test.value) } : test;
       return fieldTest(COLUMN_FIELDS[attribute.column], normalised);
     }
@@ -157,6 +159,19 @@ function attributeTest(path: AttrPath, test: Test, scope: Scope): MongoQuery {
       return { $or: [fieldTest(field, test), fieldTest({ path: `${field.path}.value` }, test)] };
     }
   }
+}
+
+/**
+ * userName: a directory user's userName (folded key userNameKey, foldUserName) when set, else the
+ * handle — the same as SQLite's COALESCE(user_name_key, lower(handle)).
+ */
+function userNameTest(test: Test): MongoQuery {
+  if (test.kind === 'present') return {};
+  if (test.caseExact || typeof test.value !== 'string') {
+    return { $or: [{ $and: [{ userName: { $type: 'string' } }, fieldTest({ path: 'userName' }, test)] }, { $and: [{ userName: null }, fieldTest({ path: 'handle' }, test)] }] };
+  }
+  const folded = { ...test, value: foldUserName(test.value), caseExact: true };
+  return { $or: [{ $and: [{ userNameKey: { $type: 'string' } }, fieldTest({ path: 'userNameKey' }, folded)] }, { $and: [{ userNameKey: null }, fieldTest({ path: 'handleLower' }, folded)] }] };
 }
 
 /** addresses[type eq "work"]: one array element must satisfy the whole inner filter; an object is its own element. */

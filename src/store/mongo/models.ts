@@ -15,7 +15,7 @@ Schema.Types.String.checkRequired((value: unknown) => typeof value === 'string')
 const nullableString = { type: String, default: null };
 
 const teamSchema = new Schema<TeamDoc>(
-  { _id: { type: String, required: true }, name: { type: String, required: true }, createdAt: { type: String, required: true }, groupManagedRoles: { type: Boolean, default: false }, validateSamlEmails: { type: Boolean, default: false } },
+  { _id: { type: String, required: true }, name: { type: String, required: true }, createdAt: { type: String, required: true }, groupManagedRoles: { type: Boolean, default: false }, validateSamlEmails: { type: Boolean, default: false }, scimProfile: { type: String, default: 'strict' } },
   options,
 );
 
@@ -30,6 +30,9 @@ const userSchema = new Schema<UserDoc>(
     teamId: { type: String, required: true },
     handle: { type: String, required: true },
     handleLower: { type: String, required: true },
+    userName: nullableString,
+    userNameKey: nullableString,
+    strictExternalId: nullableString,
     email: nullableString,
     emailLower: nullableString,
     displayName: { type: String, required: true },
@@ -54,10 +57,13 @@ const userSchema = new Schema<UserDoc>(
 // Same uniqueness as SQLite; partial so the many users without email / externalId do not collide on null.
 userSchema.index({ handleLower: 1 }, { unique: true, name: 'users_handle_unique' });
 userSchema.index({ emailLower: 1 }, { unique: true, name: 'users_email_unique', partialFilterExpression: { emailLower: { $type: 'string' } } });
+// externalId is unique per team among strict users only (directory users' may repeat: RFC 7643).
 userSchema.index(
-  { teamId: 1, externalId: 1 },
-  { unique: true, name: 'users_team_external_id_unique', partialFilterExpression: { externalId: { $type: 'string' } } },
+  { teamId: 1, strictExternalId: 1 },
+  { unique: true, name: 'users_team_strict_external_id_unique', partialFilterExpression: { strictExternalId: { $type: 'string' } } },
 );
+userSchema.index({ teamId: 1, externalId: 1 }, { name: 'users_team_external_id' });
+userSchema.index({ teamId: 1, userNameKey: 1 }, { unique: true, name: 'users_team_user_name_key_unique', partialFilterExpression: { userNameKey: { $type: 'string' } } });
 userSchema.index({ teamId: 1, handleLower: 1 });
 userSchema.index({ teamId: 1, displayNameLower: 1 });
 userSchema.index({ teamId: 1, status: 1 });

@@ -6,11 +6,11 @@ import type { Models } from './models';
 import type { MongoUserRepo } from './users';
 
 function docToTeam(doc: TeamDoc): Team {
-  return { id: doc._id, name: doc.name, createdAt: doc.createdAt, groupManagedRoles: doc.groupManagedRoles, validateSamlEmails: doc.validateSamlEmails === true };
+  return { id: doc._id, name: doc.name, createdAt: doc.createdAt, groupManagedRoles: doc.groupManagedRoles, validateSamlEmails: doc.validateSamlEmails === true, scimProfile: doc.scimProfile ?? 'strict' };
 }
 
 function teamDoc(team: Team): TeamDoc {
-  return { _id: team.id, name: team.name, createdAt: team.createdAt, groupManagedRoles: team.groupManagedRoles, validateSamlEmails: team.validateSamlEmails };
+  return { _id: team.id, name: team.name, createdAt: team.createdAt, groupManagedRoles: team.groupManagedRoles, validateSamlEmails: team.validateSamlEmails, scimProfile: team.scimProfile ?? 'strict' };
 }
 
 export class MongoTeamRepo implements TeamRepo {
@@ -45,7 +45,7 @@ export class MongoTeamRepo implements TeamRepo {
   }
 
   async update(team: Team): Promise<Team> {
-    const result = await this.models.Team.updateOne({ _id: team.id }, { $set: { name: team.name, groupManagedRoles: team.groupManagedRoles, validateSamlEmails: team.validateSamlEmails } });
+    const result = await this.models.Team.updateOne({ _id: team.id }, { $set: { name: team.name, groupManagedRoles: team.groupManagedRoles, validateSamlEmails: team.validateSamlEmails, scimProfile: team.scimProfile ?? 'strict' } });
     if (result.matchedCount === 0) throw new Error(`team ${team.id} does not exist`);
     return team;
   }

@@ -1,6 +1,6 @@
 import { foldCase } from '../case-fold';
 import type { NewUser, User } from '../port';
-import { emailRecords, sortEmail } from '../user-attributes';
+import { emailRecords, foldUserName, sortEmail } from '../user-attributes';
 import type { UserDoc } from './documents';
 import { decodeKeys, encodeKeys } from './scim-keys';
 
@@ -10,6 +10,9 @@ export function mutableUserFields(user: NewUser) {
   return {
     handle: user.handle,
     handleLower: foldCase(user.handle),
+    userName: user.userName ?? null,
+    userNameKey: user.userName == null ? null : foldUserName(user.userName),
+    strictExternalId: user.userName == null ? user.externalId : null,
     email: user.email,
     emailLower: user.email === null ? null : foldCase(user.email),
     displayName: user.displayName,
@@ -38,6 +41,7 @@ export function docToUser(doc: UserDoc): User {
     id: doc._id,
     teamId: doc.teamId,
     handle: doc.handle,
+    userName: doc.userName ?? null,
     email: doc.email,
     displayName: doc.displayName,
     role: doc.role,

@@ -2,6 +2,7 @@ import type { ClientSession, Connection } from 'mongoose';
 import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
+import { foldUserName } from '../user-attributes';
 import { isoNow } from '../time';
 import type { MongoAuditRepo } from './audit';
 import { mapUniqueViolation } from './errors';
@@ -103,7 +104,12 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async findByExternalId(teamId: string, externalId: string): Promise<User | null> {
-    return this.one({ teamId, externalId });
+    // A strict user first: its externalId is unique and is a SAML subject.
+    return (await this.one({ teamId, strictExternalId: externalId })) ?? this.one({ teamId, externalId });
+  }
+
+  async findByUserName(teamId: string, userName: string): Promise<User | null> {
+    return this.one({ teamId, userNameKey: foldUserName(userName) });
   }
 
   async findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null> {

@@ -5,6 +5,8 @@ const UNIQUE_FIELDS: Record<string, string> = {
   'users.handle': 'handle',
   'users.email_lower': 'email',
   'users.team_id, users.external_id': 'externalId',
+  'users.team_id, users.user_name_key': 'userName',
+  "index 'users_team_external_id_unique'": 'externalId',
   'users.id': 'id',
   'teams.id': 'id',
   'scim_tokens.id': 'id',

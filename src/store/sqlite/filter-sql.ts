@@ -12,6 +12,7 @@
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from '../query';
 import {
   describePath,
+  foldUserName,
   normaliseColumnValue,
   relativeSegments,
   resolveEmailAttribute,
@@ -35,7 +36,19 @@ interface Operand {
   lowered?: Sql;
   /** Stored as 0/1. */
   boolean?: boolean;
+  /** How the filter value is folded to compare with `lowered` (default: toLowerCase). */
+  fold?: (text: string) => string;
 }
+
+/**
+ * userName: the directory profile's userName when set, else the handle (strict users). Compared
+ * case-insensitively through the stored A–Z-folded key (foldUserName), like the MongoDB adapter.
+ */
+const USER_NAME_OPERAND: Operand = {
+  value: raw('COALESCE(u.user_name, u.handle)'),
+  lowered: raw('COALESCE(u.user_name_key, lower(u.handle))'),
+  fold: foldUserName,
+};
 
 type Test = { kind: 'present' } | { kind: 'compare'; op: Exclude<CompareOp, 'ne'>; value: string | number | boolean; caseExact: boolean };
 
@@ -104,6 +117,7 @@ class FilterCompiler {
     const attribute = resolveUserAttribute(path);
     switch (attribute.kind) {
       case 'column': {
+        if (attribute.column === 'handle') return operandTest(USER_NAME_OPERAND, test);
         const normalised = test.kind === 'compare' ? { ...test, value: normaliseColumnValue(attribute, test.value) } : test;
         return operandTest({ value: USER_COLUMNS[attribute.column] }, normalised);
       }
@@ -165,7 +179,7 @@ function operandTest(operand: Operand, test: Test): Sql {
   }
   const lowered = !caseExact && operand.lowered && typeof value === 'string';
   const target = lowered ? operand.lowered! : operand.value;
-  const needle = lowered ? foldCase(value as string) : value;
+  const needle = lowered ? (operand.fold ?? foldCase)(value as string) : value;
   if (isTextMatch(op)) {
     if (typeof needle !== 'string') throw new Error(`operator ${op} needs a string value`);
     return textMatch(target, op, needle, caseExact);

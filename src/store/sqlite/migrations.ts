@@ -5,6 +5,7 @@ import { GROUPS_SCHEMA } from './schema-003-groups';
 import { INVITATIONS_SCHEMA } from './schema-004-invitations';
 import { INDEXES_005 } from './schema-005-indexes';
 import { SUBJECTS_006 } from './schema-006-subjects';
+import { SCIM_PROFILE_007 } from './schema-007-scim-profile';
 import { ASCII_FOLD_008, RATE_LIMITS_SCHEMA } from './schema-008-rate-limits';
 import { KEYS_SCHEMA_009 } from './schema-009-keys';
 import { EMAIL_VALIDATION_SCHEMA_010 } from './schema-010-email-validation';
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '004_invitations', up: INVITATIONS_SCHEMA },
   { id: '005_indexes', up: INDEXES_005 },
   { id: '006_subjects', up: SUBJECTS_006 },
+  { id: '007_scim_profile', up: SCIM_PROFILE_007 },
   { id: '008_rate_limits_ascii_fold', up: RATE_LIMITS_SCHEMA + ASCII_FOLD_008 },
   { id: '009_keys', up: KEYS_SCHEMA_009 },
   { id: '010_email_validation', up: EMAIL_VALIDATION_SCHEMA_010 },

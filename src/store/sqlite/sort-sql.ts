@@ -18,6 +18,8 @@ function sortKey(sortBy: string): Sql {
   const attribute = resolveUserAttribute(parseAttributePath(sortBy));
   switch (attribute.kind) {
     case 'column':
+      // userName: the directory userName's folded key when set, else the handle (see filter-sql.ts).
+      if (attribute.column === 'handle') return raw('COALESCE(u.user_name_key, lower(u.handle))');
       return attribute.caseInsensitive ? q`${USER_COLUMNS[attribute.column]} COLLATE NOCASE` : USER_COLUMNS[attribute.column];
     case 'active':
       return raw(`(u.status = 'active')`);

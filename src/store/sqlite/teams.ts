@@ -9,10 +9,11 @@ interface TeamRow {
   created_at: string;
   group_managed_roles: number;
   validate_saml_emails: number;
+  scim_profile: 'strict' | 'directory';
 }
 
 function rowToTeam(row: TeamRow): Team {
-  return { id: row.id, name: row.name, createdAt: row.created_at, groupManagedRoles: row.group_managed_roles === 1, validateSamlEmails: row.validate_saml_emails === 1 };
+  return { id: row.id, name: row.name, createdAt: row.created_at, groupManagedRoles: row.group_managed_roles === 1, validateSamlEmails: row.validate_saml_emails === 1, scimProfile: row.scim_profile };
 }
 
 export class SqliteTeamRepo implements TeamRepo {
@@ -21,10 +22,10 @@ export class SqliteTeamRepo implements TeamRepo {
 
   constructor(db: Db, users: SqliteUserRepo) {
     this.statements = {
-      insert: db.prepare('INSERT INTO teams (id, name, created_at, group_managed_roles, validate_saml_emails) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO teams (id, name, created_at, group_managed_roles, validate_saml_emails, scim_profile) VALUES (?, ?, ?, ?, ?, ?)'),
       get: db.prepare('SELECT * FROM teams WHERE id = ?'),
       list: db.prepare('SELECT * FROM teams ORDER BY created_at, id'),
-      update: db.prepare('UPDATE teams SET name = ?, group_managed_roles = ?, validate_saml_emails = ? WHERE id = ?'),
+      update: db.prepare('UPDATE teams SET name = ?, group_managed_roles = ?, validate_saml_emails = ?, scim_profile = ? WHERE id = ?'),
     };
     // Both rows or neither: a duplicate owner email must not leave an ownerless team behind.
     this.createWithOwnerTx = db.transaction((team: Team, owner: NewUser) => {
@@ -52,12 +53,12 @@ export class SqliteTeamRepo implements TeamRepo {
   }
 
   async update(team: Team): Promise<Team> {
-    const result = this.statements.update.run(team.name, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0, team.id);
+    const result = this.statements.update.run(team.name, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0, team.scimProfile ?? 'strict', team.id);
     if (result.changes === 0) throw new Error(`team ${team.id} does not exist`);
     return team;
   }
 
   private insertNow(team: Team): void {
-    this.statements.insert.run(team.id, team.name, team.createdAt, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0);
+    this.statements.insert.run(team.id, team.name, team.createdAt, team.groupManagedRoles ? 1 : 0, team.validateSamlEmails ? 1 : 0, team.scimProfile ?? 'strict');
   }
 }

@@ -1,5 +1,6 @@
 import { foldCase } from '../case-fold';
 import type { NewUser, User } from '../port';
+import { foldUserName } from '../user-attributes';
 import { emailRecords } from '../user-attributes';
 import type { Db } from './database';
 
@@ -8,6 +9,8 @@ export interface UserRow {
   id: string;
   team_id: string;
   handle: string;
+  user_name: string | null;
+  user_name_key: string | null;
   email: string | null;
   email_lower: string | null;
   display_name: string;
@@ -29,6 +32,7 @@ export function rowToUser(row: UserRow): User {
     id: row.id,
     teamId: row.team_id,
     handle: row.handle,
+    userName: row.user_name,
     email: row.email,
     displayName: row.display_name,
     role: row.role,
@@ -51,6 +55,8 @@ export function userParams(user: NewUser) {
     id: user.id,
     team_id: user.teamId,
     handle: user.handle,
+    user_name: user.userName ?? null,
+    user_name_key: user.userName == null ? null : foldUserName(user.userName),
     email: user.email,
     email_lower: user.email === null ? null : foldCase(user.email),
     display_name: user.displayName,

@@ -9,6 +9,7 @@ import { mapUniqueViolation } from './errors';
 import { compileUserFilter } from './filter-sql';
 import { compileUserSort } from './sort-sql';
 import { q, StatementCache, type Sql } from './sql';
+import { foldUserName } from '../user-attributes';
 import { UserEmailWriter, rowToUser, sameEmails, userParams, type UserRow } from './user-rows';
 
 /**
@@ -23,13 +24,13 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
   { table: 'invitations', userColumn: 'user_id' },
 ];
 
-const INSERT_USER = `INSERT INTO users (id, team_id, handle, email, email_lower, display_name, role, status, managed_by,
+const INSERT_USER = `INSERT INTO users (id, team_id, handle, user_name, user_name_key, email, email_lower, display_name, role, status, managed_by,
   external_id, password_hash, idp_id, name_id, scim, version, created_at, updated_at)
-  VALUES (@id, @team_id, @handle, @email, @email_lower, @display_name, @role, @status, @managed_by,
+  VALUES (@id, @team_id, @handle, @user_name, @user_name_key, @email, @email_lower, @display_name, @role, @status, @managed_by,
   @external_id, @password_hash, @idp_id, @name_id, @scim, 1, @created_at, @created_at) RETURNING *`;
 
 /** The columns an update may change (userParams' keys apart from the row's identity). */
-const MUTABLE_COLUMNS = ['handle', 'email', 'email_lower', 'display_name', 'role', 'status', 'managed_by', 'external_id', 'password_hash', 'idp_id', 'name_id', 'scim'] as const;
+const MUTABLE_COLUMNS = ['handle', 'user_name', 'user_name_key', 'email', 'email_lower', 'display_name', 'role', 'status', 'managed_by', 'external_id', 'password_hash', 'idp_id', 'name_id', 'scim'] as const;
 type MutableColumn = (typeof MUTABLE_COLUMNS)[number];
 
 /**
@@ -62,7 +63,9 @@ export class SqliteUserRepo implements UserRepo {
       getAnyTeam: db.prepare('SELECT * FROM users WHERE id = ?'),
       byEmail: db.prepare('SELECT * FROM users WHERE email_lower = ?'),
       byHandle: db.prepare('SELECT * FROM users WHERE handle = ? COLLATE NOCASE'),
-      byExternalId: db.prepare('SELECT * FROM users WHERE team_id = ? AND external_id = ?'),
+      // A strict user (no user_name_key) first: its externalId is unique and is a SAML subject.
+      byExternalId: db.prepare('SELECT * FROM users WHERE team_id = ? AND external_id = ? ORDER BY user_name_key IS NOT NULL LIMIT 1'),
+      byUserName: db.prepare('SELECT * FROM users WHERE team_id = ? AND user_name_key = ?'),
       byNameId: db.prepare('SELECT * FROM users WHERE team_id = ? AND idp_id = ? AND name_id = ?'),
       countByTeam: db.prepare('SELECT count(*) FROM users WHERE team_id = ?').pluck(),
       teamHasToken: db.prepare('SELECT 1 FROM scim_tokens WHERE team_id = ? LIMIT 1').pluck(),
@@ -119,6 +122,10 @@ export class SqliteUserRepo implements UserRepo {
 
   async findByExternalId(teamId: string, externalId: string): Promise<User | null> {
     return this.one(this.statements.byExternalId.get(teamId, externalId));
+  }
+
+  async findByUserName(teamId: string, userName: string): Promise<User | null> {
+    return this.one(this.statements.byUserName.get(teamId, foldUserName(userName)));
   }
 
   async findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null> {
