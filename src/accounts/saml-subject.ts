@@ -1,3 +1,4 @@
+import { findProvisionedSubject } from '../scim/profile';
 import type { Store, User } from '../store/port';
 
 /**
@@ -10,9 +11,12 @@ export function subjectOf(user: Pick<User, 'nameId' | 'externalId'>): string | n
   return user.nameId ?? user.externalId;
 }
 
-/** The provisioned (SCIM or invited) user a NameID names before any binding: externalId, exact. */
+/**
+ * The provisioned (SCIM or invited) user a NameID names before any binding: a directory user's
+ * userName ignoring A–Z case, else externalId exactly (src/scim/profile.ts, the team's SCIM profile).
+ */
 export async function findProvisionedBySubject(store: Store, teamId: string, nameId: string): Promise<User | null> {
-  return store.users.findByExternalId(teamId, nameId);
+  return (await findProvisionedSubject(store, teamId, nameId))?.user ?? null;
 }
 
 /**

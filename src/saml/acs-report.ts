@@ -1,5 +1,6 @@
 import { nowIso } from '../crypto';
-import type { IdentityProvider } from '../store/port';
+import { linkingAttribute, linkingRule, teamScimProfile } from '../scim/profile';
+import type { IdentityProvider, Team } from '../store/port';
 import type { UserPlan } from './acs-users';
 import type { SamlAssertion } from './signed-assertion';
 import type { SsoRefusal } from './sso-refusal';
@@ -23,7 +24,7 @@ export function describePlan(plan: UserPlan): string {
     case 'sign-in':
       return `user ${plan.user.handle} (${plan.user.id}) is bound to this IdP and NameID: signed in`;
     case 'bind':
-      return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: bound to this IdP and signed in`;
+      return `SCIM user ${plan.user.handle} (${plan.user.id}) has this NameID as ${plan.user.userName != null ? 'userName (compared ignoring case)' : 'externalId'}: bound to this IdP and signed in`;
     case 'activate':
       return `invited user ${plan.user.handle} (${plan.user.id}) has this NameID as externalId: activated (invitation consumed), bound to this IdP and signed in`;
     case 'move':
@@ -34,7 +35,7 @@ export function describePlan(plan: UserPlan): string {
 }
 
 /** The "test connection" report: every check with its reason, and what the IdP sent. */
-export function testReport(input: { idp: IdentityProvider | null; checks: ReportCheck[]; assertion: SamlAssertion | null; fingerprint: string | null; plan: UserPlan | null; refusal: SsoRefusal | null }): Record<string, unknown> {
+export function testReport(input: { team?: Team | null; idp: IdentityProvider | null; checks: ReportCheck[]; assertion: SamlAssertion | null; fingerprint: string | null; plan: UserPlan | null; refusal: SsoRefusal | null }): Record<string, unknown> {
   const a = input.assertion;
   const plan = input.plan;
   return {
@@ -47,6 +48,8 @@ export function testReport(input: { idp: IdentityProvider | null; checks: Report
     nameid: a?.nameId ?? null,
     // A refused format is still reported: the admin needs to see what the IdP sent.
     nameid_format: a?.nameIdFormat ?? input.checks.find((c) => c.name === 'nameid-format' && c.received !== undefined)?.received ?? null,
+    // Which SCIM attribute this team's NameIDs must match (src/scim/profile.ts).
+    ...(input.team ? { nameid_must_match: linkingAttribute(teamScimProfile(input.team)), nameid_rule: linkingRule(teamScimProfile(input.team)) } : {}),
     attributes: a?.attributes ?? null,
     conditions: a ? { issuer: a.issuer, audience: a.audience, not_on_or_after: a.notOnOrAfter, in_response_to: a.inResponseTo, session_index: a.sessionIndex, assertion_id: a.assertionId } : null,
     certificate: input.fingerprint ? { fingerprint_sha256: input.fingerprint } : null,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueHandle } from '../accounts/handles';
-import { findProvisionedBySubject } from '../accounts/saml-subject';
 import type { IdentityProvider, NewUser, Store, Team, User } from '../store/port';
+import { boundNameIdMatches, findProvisionedSubject, linkingAttribute, teamScimProfile } from '../scim/profile';
 import { NAMEID_EMAIL, NAMEID_UNSPECIFIED } from './nameid';
 import { refuse } from './sso-refusal';
 import type { SamlAssertion } from './signed-assertion';
@@ -74,9 +74,12 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     if (old) return { action: 'move', user: checkStatus(old), fromIdpId: oldIdpId };
   }
 
-  const scimUser = await findProvisionedBySubject(store, team.id, nameId);
-  if (scimUser && scimUser.managedBy === 'scim') {
-    const expected = nameIdFormatFor(scimUser.externalId!);
+  // Which stored value is the subject, and how it is compared, is src/scim/profile.ts's rule.
+  const subject = await findProvisionedSubject(store, team.id, nameId);
+  const scimUser = subject?.user ?? null;
+  if (subject && scimUser && scimUser.managedBy === 'scim') {
+    // A directory user's userName may be email-shaped or not whatever format the IdP sends (either accepted format).
+    const expected = subject.via === 'externalId' ? nameIdFormatFor(scimUser.externalId!) : assertion.nameIdFormat;
     if (assertion.nameIdFormat !== expected)
       throw refuse(
         'nameid-format-mismatch',
@@ -88,10 +91,10 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
     if (scimUser.idpId === null && (await store.idps.list(team.id)).filter((i) => i.replacedById === null).length > 1)
       throw refuse(
         'idp-not-chosen',
-        `the SCIM user with externalId "${nameId}" was provisioned by a token that names no identity provider, and this team has several; provision it again through a token bound to the IdP it signs in with.`,
+        `the SCIM user with ${subject.via} "${nameId}" was provisioned by a token that names no identity provider, and this team has several; provision it again through a token bound to the IdP it signs in with.`,
       );
-    if (scimUser.idpId !== null && (!ownIdps.has(scimUser.idpId) || (scimUser.nameId !== null && scimUser.nameId !== nameId)))
-      throw refuse('bound-to-another-idp', `the SCIM user with externalId "${nameId}" belongs to another identity provider of this team (${scimUser.idpId}); it can only sign in there.`);
+    if (scimUser.idpId !== null && (!ownIdps.has(scimUser.idpId) || (scimUser.nameId !== null && !boundNameIdMatches(scimUser, nameId))))
+      throw refuse('bound-to-another-idp', `the SCIM user with ${subject.via} "${nameId}" belongs to another identity provider of this team (${scimUser.idpId}); it can only sign in there.`);
     // Invited while the team had no IdP: signing in through the IdP the team connected since is the
     // way an email/password team moves to SSO (the invitation is consumed, the person never needs a password).
     if (scimUser.status === 'pending') return { action: 'activate', user: scimUser };
@@ -99,14 +102,14 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
   }
 
   // Checked again, atomically with the insert, when the plan is applied (acs-apply).
-  if ((await store.scimTokens.countByTeam(team.id)) > 0) throw notProvisioned(nameId);
+  if ((await store.scimTokens.countByTeam(team.id)) > 0) throw notProvisioned(nameId, linkingAttribute(teamScimProfile(team)));
   return { action: 'create', user: await newSsoUser(store, team, idp, assertion) };
 }
 
-export function notProvisioned(nameId: string) {
+export function notProvisioned(nameId: string, attribute: 'externalId' | 'userName' = 'externalId') {
   return refuse(
     'not-provisioned',
-    `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (externalId = "${nameId}").`,
+    `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (${attribute} = "${nameId}").`,
   );
 }
 

@@ -55,6 +55,12 @@ export function subjectMatches(user: Pick<User, 'userName' | 'externalId'>, name
   return user.externalId !== null && user.externalId === nameId;
 }
 
+/** True when a NameID bound at an earlier login is this one, under the user's own comparison rule. */
+export function boundNameIdMatches(user: Pick<User, 'userName' | 'nameId'>, nameId: string): boolean {
+  if (user.nameId === null) return false;
+  return user.userName != null ? foldUserName(user.nameId) === foldUserName(nameId) : user.nameId === nameId;
+}
+
 /**
  * The provisioned user whose subject is `nameId` in this team: a directory user by userName
  * (case-insensitive), else a strict user by externalId (exact). `via` says which rule matched.

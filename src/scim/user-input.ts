@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { scimBadRequest } from './errors';
 import { isObject } from './filter-eval';
 import { USER_RESOURCE_TYPE, type ResourceTypeDef } from './resource-types';
+import type { ScimProfile } from './profile';
 import { WIRE_PROFILE_SCHEMA } from './schemas';
 import { describe, normaliseAttributes, orderResource, resourceKeyOrder, schemasOf, type ScimResource } from './values';
 
@@ -16,6 +17,8 @@ export const DEFAULT_RICH_INFO_LIMIT = 5000;
 export interface UserInputOptions {
   /** Maximum total characters (code points) of rich-info types plus values. Default 5000. */
   richInfoLimit?: number;
+  /** The team's SCIM profile (src/scim/profile.ts); default strict. */
+  profile?: ScimProfile;
 }
 
 /** A normalised User resource: canonical names, typed values, no readOnly attributes. */
@@ -23,13 +26,17 @@ export interface UserResource extends ScimResource {
   schemas: string[];
   userName: string;
   displayName: string;
-  externalId: string;
+  /** Always set in the strict profile; optional in the directory profile. */
+  externalId?: string;
   active: boolean;
 }
 
 /** What the store keeps of a user (src/store/port.ts User: handle, displayName, externalId, status, scim). */
 export interface StoredUserParts {
+  /** Strict: the userName. Directory: '' until the service derives the handle (see userName). */
   handle: string;
+  /** Directory profile only: the userName as sent (trimmed); the handle is derived from it. */
+  userName?: string;
   displayName: string;
   externalId: string | null;
   active: boolean;
@@ -81,6 +88,42 @@ const userCore = z.object({
   active: z.boolean().default(true),
 });
 
+/** Directory profile: the IdP's login name, any text (RFC 7643 leaves userName's form to the service provider). */
+function directoryUserNameProblem(userName: string): string | undefined {
+  const length = codePoints(userName);
+  if (length < 1 || length > 256) return `userName must be 1 to 256 characters long (after trimming spaces); it has ${length}`;
+  const control = [...userName].find((c) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(c));
+  if (control !== undefined) return `userName must not contain control characters; ${JSON.stringify(clip(userName))} contains U+${control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return undefined;
+}
+
+const optionalString = (name: string) => z.string({ error: (issue) => `${name} must be a string, got ${describe(issue.input)}` }).optional();
+
+const directoryCore = z.object({
+  userName: requiredString('userName', "the person's login name at the identity provider, e.g. \"Jane.Doe@acme.com\"")
+    .transform((value) => value.trim())
+    .superRefine((value, ctx) => {
+      const problem = directoryUserNameProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  displayName: optionalString('displayName').superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const length = codePoints(value);
+    if (length > 128) ctx.addIssue({ code: 'custom', message: `displayName must be at most 128 characters long; it has ${length}` });
+  }),
+  externalId: optionalString('externalId'),
+  active: z.boolean().default(true),
+});
+
+/** Directory profile: displayName from name.formatted, else given + family name, else userName. */
+function derivedDisplayName(attributes: ScimResource, userName: string): string {
+  const name = isObject(attributes['name']) ? attributes['name'] : {};
+  const formatted = typeof name['formatted'] === 'string' ? name['formatted'].trim() : '';
+  const joined = [name['givenName'], name['familyName']].filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()).join(' ');
+  const chosen = formatted || joined || userName;
+  return [...chosen].slice(0, 128).join('');
+}
+
 const richInfoItem = z.object({ type: z.string(), value: z.string() });
 
 /** Validates and normalises a POST/PUT body. Throws ScimError 400 (invalidSyntax / invalidValue). */
@@ -96,12 +139,28 @@ export function parseUserInput(body: unknown, options: UserInputOptions = {}): U
  */
 export function validateUserResource(resource: ScimResource, options: UserInputOptions = {}): UserResource {
   const attributes = normaliseAttributes(resource, USER_RESOURCE_TYPE, { dropReadOnly: true });
-  const parsed = userCore.safeParse(attributes);
-  if (!parsed.success) throw scimBadRequest('invalidValue', parsed.error.issues[0]?.message ?? 'invalid user');
+  const core = options.profile === 'directory' ? directoryUser(attributes) : strictUser(attributes);
   checkRichInfo(attributes, options.richInfoLimit ?? DEFAULT_RICH_INFO_LIMIT);
   checkSinglePrimary(attributes);
-  const user = { ...attributes, ...parsed.data };
+  const user: ScimResource = { ...attributes, ...core };
+  if (core.externalId === undefined) delete user['externalId'];
   return orderResource({ ...user, schemas: schemasOf(user, USER_RESOURCE_TYPE) }, USER_RESOURCE_TYPE) as UserResource;
+}
+
+function strictUser(attributes: ScimResource): { userName: string; displayName: string; externalId?: string; active: boolean } {
+  const parsed = userCore.safeParse(attributes);
+  if (!parsed.success) throw scimBadRequest('invalidValue', parsed.error.issues[0]?.message ?? 'invalid user');
+  return parsed.data;
+}
+
+function directoryUser(attributes: ScimResource): { userName: string; displayName: string; externalId?: string; active: boolean } {
+  const parsed = directoryCore.safeParse(attributes);
+  if (!parsed.success) throw scimBadRequest('invalidValue', parsed.error.issues[0]?.message ?? 'invalid user');
+  const { userName, active } = parsed.data;
+  const displayName = parsed.data.displayName?.trim() ? parsed.data.displayName : derivedDisplayName(attributes, userName);
+  // An empty externalId means none: RFC 7643 makes it optional and Okta sends "" for unmapped values.
+  const externalId = parsed.data.externalId === undefined || parsed.data.externalId === '' ? undefined : parsed.data.externalId;
+  return { userName, displayName, active, ...(externalId !== undefined ? { externalId } : {}) };
 }
 
 /**
@@ -148,16 +207,17 @@ function checkSinglePrimary(attributes: ScimResource): void {
   }
 }
 
-/** The normalised resource → what the store keeps. */
-export function splitUserResource(resource: UserResource): StoredUserParts {
+/** The normalised resource → what the store keeps; in the directory profile the handle is derived later. */
+export function splitUserResource(resource: UserResource, profile: ScimProfile = 'strict'): StoredUserParts {
   const { schemas: _s, id: _i, meta: _m, groups: _g, userName, displayName, externalId, active, ...scim } = resource;
-  return { handle: userName, displayName, externalId, active, scim };
+  if (profile === 'directory') return { handle: '', userName, displayName, externalId: externalId ?? null, active, scim };
+  return { handle: userName, displayName, externalId: externalId ?? null, active, scim };
 }
 
 /** The stored parts → the resource returned to clients (inverse of splitUserResource, plus id, groups, meta). */
 export function buildUserResource(parts: StoredUserParts & { id: string; groups?: GroupRef[] }, meta: ResourceMeta): UserResource {
   // Built in canonical key order in one pass (no spread-then-reorder): lists build 100–1000 of these.
-  const fixed: ScimResource = { id: parts.id, userName: parts.handle, displayName: parts.displayName, active: parts.active };
+  const fixed: ScimResource = { id: parts.id, userName: parts.userName ?? parts.handle, displayName: parts.displayName, active: parts.active };
   if (parts.externalId !== null) fixed['externalId'] = parts.externalId;
   if (parts.groups && parts.groups.length > 0) fixed['groups'] = parts.groups;
   fixed['meta'] = { resourceType: 'User', created: meta.created, lastModified: meta.lastModified, location: meta.location, version: formatVersion(meta.version) };

@@ -4,6 +4,7 @@
  * Input is validated by the pure SCIM core; this class adds the store, the team boundary,
  * optimistic concurrency, and the audit trail (committed by the store with each write).
  */
+import { handleBase, uniqueHandle } from '../accounts/handles';
 import { loginEmailAfterWrite, type EmailValidationService, type EmailValidationState } from '../accounts/email-validation-service';
 import type { InvitationService } from '../accounts/invitation-service';
 import { findAdoptable, findSubjectHolder, nameIdAfterExternalIdChange } from '../accounts/saml-subject';
@@ -19,6 +20,7 @@ import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
 import { applyUserPatch } from './patch';
 import { groupOfUserFilter } from './user-group-filter';
+import { foldUserName, teamScimProfile, type ScimProfile } from './profile';
 import { buildUserResource, formatVersion, type GroupRef, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
 
 /** A PUT/PATCH without If-Match is recomputed this often when a concurrent write moved the version. */
@@ -48,7 +50,7 @@ export class ScimUserService {
   toResource(user: User, groups?: GroupRef[], emailState?: EmailValidationState): UserResource {
     const scim = emailState ? { ...user.scim, [EMAIL_VALIDATION_SCHEMA]: emailState } : user.scim;
     return buildUserResource(
-      { id: user.id, handle: user.handle, displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim, ...(groups ? { groups } : {}) },
+      { id: user.id, handle: user.handle, ...(user.userName != null ? { userName: user.userName } : {}), displayName: user.displayName, externalId: user.externalId, active: user.status === 'active', scim, ...(groups ? { groups } : {}) },
       { created: user.createdAt, lastModified: user.updatedAt, location: this.location(user.id), version: user.version },
     );
   }
@@ -62,21 +64,37 @@ export class ScimUserService {
     return `${this.config.publicUrl.replace(/\/+$/, '')}/scim/v2/Users/${id}`;
   }
 
+  /** The team's SCIM profile, read per request: an owner's switch applies to the very next request. */
+  async profileOf(teamId: string): Promise<ScimProfile> {
+    return teamScimProfile(await this.store.teams.get(teamId));
+  }
+
   async createUser(token: ScimToken, body: unknown, note?: WriteNote): Promise<User> {
-    const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
-    // Adoption, never twins: the directory POSTs a person who already signed up through SSO.
-    const adoptable = parts.externalId !== null ? await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId) : null;
+    const profile = await this.profileOf(token.teamId);
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile)), profile);
+    // Adoption, never twins: the directory POSTs a person who already signed up through SSO (linked by externalId: strict rules).
+    const adoptable = parts.userName === undefined && parts.externalId !== null ? await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId) : null;
     if (adoptable) {
       const { after } = await this.writeCurrent(token, 'user.replaced', adoptable.id, undefined, () => parts, false, note);
       return after;
     }
+    if (parts.userName !== undefined) await this.deriveHandle(token.teamId, parts, null);
     const invite = await this.usesInvitations(token);
     // Email/password team: pending with the externalId as sign-in email, whatever `active` says.
     const fields = invite && parts.externalId !== null ? this.invitations!.pendingUserFields(parts.externalId) : {};
     const newUser: NewUser = { ...newScimUser(token, parts), ...fields };
-    const audit = [this.entry(token, 'user.created', newUser.id, { userName: newUser.handle, externalId: newUser.externalId })];
+    const audit = [this.entry(token, 'user.created', newUser.id, { userName: parts.userName ?? newUser.handle, ...(parts.userName !== undefined ? { handle: newUser.handle } : {}), externalId: newUser.externalId })];
     if (newUser.status === 'suspended') audit.push(this.entry(token, 'user.suspended', newUser.id, {}));
-    const user = await this.write(parts, { teamId: token.teamId, idpId: token.idpId, userId: newUser.id }, () => this.store.users.create(newUser, audit));
+    const user = await this.write(parts, { teamId: token.teamId, idpId: token.idpId, userId: newUser.id }, async () => {
+      try {
+        return await this.store.users.create(newUser, audit);
+      } catch (error) {
+        // Directory profile: another request took the derived handle in between; derive the next one.
+        if (!(error instanceof UniqueConstraintError && error.field === 'handle' && parts.userName !== undefined)) throw error;
+        newUser.handle = await uniqueHandle(this.store, `${handleBase(parts.userName)}-${newUser.id.slice(-6)}`);
+        return this.store.users.create(newUser, audit);
+      }
+    });
     if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
     await this.emailValidation?.onProvisioned(user, scimActor(token));
     return user;
@@ -93,7 +111,7 @@ export class ScimUserService {
     const groupId = filter && groupOfUserFilter(filter);
     if (groupId !== undefined) return this.usersInGroup(teamId, groupId, request);
     const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
-    const unique = filter && (await this.findByUniqueKey(teamId, filter));
+    const unique = filter && (await this.findByUniqueKey(teamId, filter, () => this.profileOf(teamId)));
     if (unique !== undefined) {
       const items = unique && request.startIndex === 1 && request.count > 0 ? [unique] : [];
       return { total: unique ? 1 : 0, items };
@@ -126,19 +144,23 @@ export class ScimUserService {
    * The lookups IdPs send before every write — `userName eq "…"`, `externalId eq "…"` — through the
    * store's unique-key reads (prepared statements, no count query). Undefined for any other filter.
    */
-  private async findByUniqueKey(teamId: string, filter: FilterNode): Promise<User | null | undefined> {
+  private async findByUniqueKey(teamId: string, filter: FilterNode, profile: () => Promise<ScimProfile>): Promise<User | null | undefined> {
     if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || filter.path.sub !== undefined) return undefined;
     if (filter.path.attr === 'userName' && !filter.caseExact) {
-      const user = await this.store.users.findByHandle(filter.value); // instance-wide, case-insensitive
-      return user && user.teamId === teamId ? user : null;
+      // A strict user's userName is its handle (instance-wide, case-insensitive); a directory user's is its own column.
+      const user = await this.store.users.findByHandle(filter.value);
+      if (user && user.teamId === teamId && user.userName == null) return user;
+      return this.store.users.findByUserName(teamId, filter.value);
     }
-    if (filter.path.attr === 'externalId' && filter.caseExact) return this.store.users.findByExternalId(teamId, filter.value);
+    // Only strict teams: a directory user's externalId may repeat, so the filter can match several.
+    if (filter.path.attr === 'externalId' && filter.caseExact && (await profile()) === 'strict') return this.store.users.findByExternalId(teamId, filter.value);
     return undefined;
   }
 
   /** PUT: the body is the whole user; attributes it omits are cleared. */
   async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
-    const parts = splitUserResource(parseUserInput(body, this.inputOptions()));
+    const profile = await this.profileOf(token.teamId);
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile)), profile);
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite, note);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
@@ -148,13 +170,14 @@ export class ScimUserService {
 
   /** PATCH: operations apply atomically to the current resource; any failure leaves the user as it was. */
   async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
+    const profile = await this.profileOf(token.teamId);
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(
       token,
       'user.patched',
       id,
       ifMatch,
-      (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions())),
+      (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions(profile)), profile),
       invite,
       note,
     );
@@ -177,8 +200,24 @@ export class ScimUserService {
     return this.invitations ? this.invitations.teamUsesInvitations(token.teamId, token) : false;
   }
 
-  private inputOptions() {
-    return { richInfoLimit: this.config.richInfoLimit };
+  private inputOptions(profile: ScimProfile) {
+    return { richInfoLimit: this.config.richInfoLimit, profile };
+  }
+
+  /**
+   * Directory profile: refuses a userName another user of this team has (ignoring A–Z case; never
+   * looks at other teams), then sets the public handle: kept while the userName's handle base is
+   * unchanged, else derived afresh and made unique on the instance.
+   */
+  private async deriveHandle(teamId: string, parts: StoredUserParts, current: User | null): Promise<void> {
+    const userName = parts.userName!;
+    const taken = await this.store.users.findByUserName(teamId, userName);
+    // A strict user kept from before the switch answers to its handle as userName.
+    const legacy = taken ? null : await this.store.users.findByHandle(userName);
+    const other = taken ?? (legacy && legacy.teamId === teamId && legacy.userName == null ? legacy : null);
+    if (other && other.id !== current?.id) throw userNameTaken(userName);
+    const base = handleBase(userName);
+    parts.handle = current && handleBase(current.userName ?? current.handle) === base ? current.handle : await uniqueHandle(this.store, base);
   }
 
   /**
@@ -199,13 +238,16 @@ export class ScimUserService {
       const current = await this.getUser(token.teamId, id);
       checkIfMatch(ifMatch, userETag(current));
       const parts = compute(current);
+      if (parts.userName !== undefined) await this.deriveHandle(token.teamId, parts, current);
       const next: User = {
         ...current,
         handle: parts.handle,
+        userName: parts.userName ?? null,
         displayName: parts.displayName,
         externalId: parts.externalId,
-        // externalId is the SAML subject: kept bound when it is the NameID the user signs in with, else bound again at the next login.
-        nameId: nameIdAfterExternalIdChange(current, parts.externalId),
+        // The SAML subject: a directory userName (same ignoring case: binding kept, else bound again at the
+        // next login); for strict users externalId, kept bound when it is the NameID the user signs in with.
+        nameId: parts.userName !== undefined || current.userName != null ? (sameSubject(current, parts) ? current.nameId : null) : nameIdAfterExternalIdChange(current, parts.externalId),
         // A directory that gives a just-in-time user an externalId takes it over (adoption).
         managedBy: current.managedBy === 'sso' && parts.externalId !== null ? 'scim' : current.managedBy,
         // A token bound to an IdP reserves the directory's users it writes that no IdP holds yet (several
@@ -250,6 +292,7 @@ export class ScimUserService {
             throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} belongs to an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over — choose another userName`, 'uniqueness');
           throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
         }
+        if (error.field === 'userName') throw userNameTaken(parts.userName ?? parts.handle);
         if ((error.field === 'externalId' || error.field === 'subject') && parts.externalId !== null) {
           const holder = await findSubjectHolder(this.store, scope.teamId, parts.externalId, scope.idpId, scope.userId);
           const who = holder ? `user ${holder.id} (${holder.handle})` : 'another user of this team';
@@ -303,6 +346,18 @@ function refuseOwnerRemoval(user: User, what: 'deleted' | 'suspended'): void {
     throw new ScimError(400, `User ${user.id} (${user.handle}) is a team owner and cannot be ${what} through SCIM; an owner changes ownership in Gatehouse first.`, 'mutability');
 }
 
+function userNameTaken(userName: string): ScimError {
+  return new ScimError(409, `userName ${JSON.stringify(userName)} is already used by another user of this team (userNames are compared ignoring the case of A–Z); choose another userName or update that user`, 'uniqueness');
+}
+
+/** True when the write keeps the user's SAML subject (see src/scim/profile.ts). */
+function sameSubject(current: User, parts: StoredUserParts): boolean {
+  if (current.userName != null || parts.userName !== undefined) {
+    return current.userName != null && parts.userName !== undefined && foldUserName(current.userName) === foldUserName(parts.userName);
+  }
+  return current.externalId === parts.externalId;
+}
+
 export function nextStatus(current: UserStatus, active: boolean): UserStatus {
   if (current === 'pending') return 'pending';
   return active ? 'active' : 'suspended';
@@ -322,6 +377,7 @@ function newScimUser(token: ScimToken, parts: StoredUserParts): NewUser {
     id: timeOrderedId(),
     teamId: token.teamId,
     handle: parts.handle,
+    userName: parts.userName ?? null,
     // The login email is only for password teams (set by the invitation flow); SAML users sign in by NameID.
     email: null,
     displayName: parts.displayName,

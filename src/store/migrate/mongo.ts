@@ -11,7 +11,7 @@ const MIGRATED_JOINED_AT = '1970-01-01T00:00:00.000Z';
 type Doc = { _id: string } & Record<string, unknown>;
 
 const toDoc: { [K in TransferKind]: (record: TransferRecords[K]) => Doc } = {
-  teams: (t: Team) => ({ _id: t.id, name: t.name, createdAt: t.createdAt, groupManagedRoles: t.groupManagedRoles, validateSamlEmails: t.validateSamlEmails }),
+  teams: (t: Team) => ({ _id: t.id, name: t.name, createdAt: t.createdAt, groupManagedRoles: t.groupManagedRoles, validateSamlEmails: t.validateSamlEmails, scimProfile: t.scimProfile ?? 'strict' }),
   // mutableUserFields derives the adapter's shadows (handleLower, emails, sortEmail…) and encodes SCIM keys.
   users: (u: User) => ({ _id: u.id, teamId: u.teamId, ...mutableUserFields(u), version: u.version, createdAt: u.createdAt, updatedAt: u.updatedAt }),
   scimTokens: (t: ScimToken) => ({ _id: t.id, teamId: t.teamId, secretHash: t.secretHash, name: t.name, description: t.description, idpId: t.idpId, createdAt: t.createdAt }),

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { foldCase } from '../case-fold';
-import { emailRecords } from '../user-attributes';
+import { emailRecords, foldUserName } from '../user-attributes';
 import type { AuditEntry, IdentityProvider, ScimToken, SpKey, Team, User } from '../port';
 import { openDatabase, type Db } from '../sqlite/database';
 import { applyMigrations } from '../sqlite/migrations';
@@ -24,8 +24,8 @@ interface Codec<T> {
 
 const teams: Codec<Team> = {
   table: 'teams',
-  fromRow: (r) => ({ id: str(r.id), name: str(r.name), createdAt: str(r.created_at), groupManagedRoles: r.group_managed_roles === 1, validateSamlEmails: r.validate_saml_emails === 1 }),
-  toRow: (t) => ({ id: t.id, name: t.name, created_at: t.createdAt, group_managed_roles: t.groupManagedRoles ? 1 : 0, validate_saml_emails: t.validateSamlEmails ? 1 : 0 }),
+  fromRow: (r) => ({ id: str(r.id), name: str(r.name), createdAt: str(r.created_at), groupManagedRoles: r.group_managed_roles === 1, validateSamlEmails: r.validate_saml_emails === 1, scimProfile: r.scim_profile === 'directory' ? 'directory' : 'strict' }),
+  toRow: (t) => ({ id: t.id, name: t.name, created_at: t.createdAt, group_managed_roles: t.groupManagedRoles ? 1 : 0, validate_saml_emails: t.validateSamlEmails ? 1 : 0, scim_profile: t.scimProfile ?? 'strict' }),
 };
 
 const users: Codec<User> = {
@@ -34,6 +34,7 @@ const users: Codec<User> = {
     id: str(r.id),
     teamId: str(r.team_id),
     handle: str(r.handle),
+    userName: nstr(r.user_name),
     email: nstr(r.email),
     displayName: str(r.display_name),
     role: r.role as User['role'],
@@ -52,6 +53,8 @@ const users: Codec<User> = {
     id: u.id,
     team_id: u.teamId,
     handle: u.handle,
+    user_name: u.userName ?? null,
+    user_name_key: u.userName == null ? null : foldUserName(u.userName),
     email: u.email,
     email_lower: u.email === null ? null : foldCase(u.email),
     display_name: u.displayName,

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { AppError, notFound } from '../../http/errors';
 import type { MetadataSource } from '../../saml/idp-metadata-source';
 import { checkHandle, type IdpSettings } from '../../saml/idp-service';
+import { linkingRule, teamScimProfile } from '../../scim/profile';
 import type { AuditActor, User } from '../../store/port';
 import { isUpload } from '../multipart';
 import { setFlash } from '../pages';
@@ -121,6 +122,7 @@ function reportView(report: Record<string, unknown> | null) {
     checks: checks.map((c) => ({ name: String(c.name ?? ''), passed: c.passed === true, reason: String(c.reason ?? ''), label: typeof c.label === 'string' ? c.label : null })),
     nameId: typeof report.nameid === 'string' ? report.nameid : null,
     nameIdFormat: typeof report.nameid_format === 'string' ? report.nameid_format : null,
+    nameIdRule: typeof report.nameid_rule === 'string' ? report.nameid_rule : null,
     attributes: attributes.map(([k, v]) => [k, text(v)] as [string, string]),
     conditions: conditions.map(([k, v]) => [k.replace(/_/g, ' '), text(v)] as [string, string]),
     fingerprint: certificate?.fingerprint_sha256 ?? null,
@@ -157,6 +159,7 @@ export const ssoSection: AdminSection = {
         connections: list.map((i) => ({ ...i, name: idpName(i), replacedByName: i.replaced_by ? (names.get(i.replaced_by) ?? 'a newer connection') : null, replacesName: i.replaces ? (names.get(i.replaces) ?? 'a deleted connection') : null })),
         spMetadataUrl: `${config.publicUrl}/sso/metadata/${team.id}`,
         spKeys: await services.spKeyRollover.status(),
+        nameIdRule: linkingRule(teamScimProfile(team)),
         form,
         validateSamlEmails: settings.validate_saml_emails, isOwner: user.role === 'owner',
       }, status);
