@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { addSeconds, nowIso, randomSecret, sha256Hex } from '../crypto';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../http/errors';
+import { isScimProfile } from '../scim/profile';
 import type { AuditActor, NewUser, Role, SessionKind, Store, Team, User } from '../store/port';
 import { UniqueConstraintError } from '../store/port';
 import type { Auditor } from './audit';
@@ -40,15 +41,17 @@ export class AccountService {
     private readonly audit: Auditor,
   ) {}
 
-  async createTeam(input: { name: unknown; ownerEmail: unknown; password: unknown; actor: AuditActor }) {
+  async createTeam(input: { name: unknown; ownerEmail: unknown; password: unknown; actor: AuditActor; scimProfile?: unknown }) {
     const name = checkTeamName(input.name);
     const email = normaliseEmail(input.ownerEmail);
     const password = checkPasswordRules(input.password);
-    const team: Team = { id: randomUUID(), name, createdAt: nowIso(), groupManagedRoles: false, validateSamlEmails: false };
+    if (input.scimProfile !== undefined && !isScimProfile(input.scimProfile))
+      throw badRequest('invalid-scim-profile', `The SCIM profile must be "strict" or "directory", got ${JSON.stringify(input.scimProfile)?.slice(0, 40)}.`);
+    const team: Team = { id: randomUUID(), name, createdAt: nowIso(), groupManagedRoles: false, validateSamlEmails: false, scimProfile: input.scimProfile ?? 'strict' };
     const owner = await this.newPasswordUser(team.id, email, password, 'owner');
     try {
       const created = await this.store.teams.createWithOwner(team, owner);
-      await this.audit({ teamId: team.id, actor: input.actor, action: 'team.created', targetType: 'team', targetId: team.id, details: { name, ownerEmail: email } });
+      await this.audit({ teamId: team.id, actor: input.actor, action: 'team.created', targetType: 'team', targetId: team.id, details: { name, ownerEmail: email, scimProfile: team.scimProfile } });
       return created;
     } catch (e) {
       throw this.mapUnique(e);

@@ -4,6 +4,7 @@ import { authOf, requireAccess } from '../http/auth';
 import { jsonBody } from '../http/middleware';
 import type { RateLimits } from '../http/rate-limits';
 import { AppError } from '../http/errors';
+import { teamScimProfile } from '../scim/profile';
 import type { Store, User } from '../store/port';
 import type { AccountService } from './account-service';
 import type { Authenticator } from '../http/passport';
@@ -43,7 +44,7 @@ export function accountRoutes(deps: { accounts: AccountService; passport: Authen
   router.get('/team', auth, async (_req, res) => {
     const { team } = authOf(res);
     const tokens = await store.scimTokens.countByTeam(team.id);
-    res.json({ id: team.id, name: team.name, created_at: team.createdAt, has_scim: tokens > 0, sso_self_signup: tokens === 0, scim_tokens: tokens, group_managed_roles: team.groupManagedRoles, validate_saml_emails: team.validateSamlEmails });
+    res.json({ id: team.id, name: team.name, created_at: team.createdAt, has_scim: tokens > 0, sso_self_signup: tokens === 0, scim_tokens: tokens, group_managed_roles: team.groupManagedRoles, validate_saml_emails: team.validateSamlEmails, scim_profile: teamScimProfile(team) });
   });
 
   router.post('/logout', auth, async (req, res) => {

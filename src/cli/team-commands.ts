@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { operatorActor } from '../accounts/audit';
+import { badRequest, notFound } from '../http/errors';
+import { isScimProfile, SCIM_PROFILE_SUMMARY, teamScimProfile, type ScimProfile } from '../scim/profile';
 import { withServices } from './context';
+
+const PROFILE_HELP = `strict: ${SCIM_PROFILE_SUMMARY.strict} directory: ${SCIM_PROFILE_SUMMARY.directory}`;
 import { print } from './output';
 import { CliUsageError, resolvePassword } from './password-input';
 
@@ -15,15 +19,32 @@ export function registerTeamCommands(program: Command): void {
     .option('--password <password>', "the owner's password (prefer --password-stdin; visible in process lists)")
     .option('--password-stdin', "read the owner's password from standard input (at a terminal: asked for, not echoed)")
     .option('--init', 'start a new, empty store when DATA_DIR has none (without it the command refuses, so a team never lands in a store the server does not use)')
+    .option('--scim-profile <profile>', `how SCIM reads users: strict (default) or directory. ${PROFILE_HELP}`)
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const password = await resolvePassword(opts);
       await withServices(async ({ accounts, store }) => {
         const first = (await store.teams.list()).length === 0;
-        const { team: t, owner } = await accounts.createTeam({ name: opts.name, ownerEmail: opts.ownerEmail, password, actor: operatorActor });
-        print(opts, { team: { id: t.id, name: t.name }, owner: { id: owner.id, email: owner.email, role: owner.role } }, `Created team "${t.name}" (${t.id}); owner ${owner.email} (${owner.id}).`);
+        const { team: t, owner } = await accounts.createTeam({ name: opts.name, ownerEmail: opts.ownerEmail, password, actor: operatorActor, ...(opts.scimProfile !== undefined ? { scimProfile: opts.scimProfile } : {}) });
+        const profile = teamScimProfile(t);
+        print(opts, { team: { id: t.id, name: t.name, scim_profile: profile }, owner: { id: owner.id, email: owner.email, role: owner.role } }, `Created team "${t.name}" (${t.id}) with the ${profile} SCIM profile; owner ${owner.email} (${owner.id}).`);
         if (first) process.stderr.write('This is the first team in this store: the server sees it only if it runs on the same store (named above).\n');
       }, { init: Boolean(opts.init) });
+    });
+
+  team
+    .command('set-scim-profile')
+    .description("change a team's SCIM profile (stored users are not rewritten; see README)")
+    .requiredOption('--team <id>', 'team id')
+    .requiredOption('--profile <profile>', `strict or directory. ${PROFILE_HELP}`)
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      await withServices(async ({ teamSettings, store }) => {
+        if (!isScimProfile(opts.profile)) throw badRequest('invalid-scim-profile', `--profile must be "strict" or "directory", got ${JSON.stringify(opts.profile)}.`);
+        if (!(await store.teams.get(opts.team))) throw notFound('team-not-found', `No team with id ${opts.team}; \`gatehouse team list\` shows the teams.`);
+        await teamSettings.changeScimProfile(opts.team, opts.profile, operatorActor);
+        print(opts, { team: { id: opts.team, scim_profile: opts.profile } }, `Team ${opts.team} now uses the ${opts.profile} SCIM profile: ${SCIM_PROFILE_SUMMARY[opts.profile as ScimProfile]}`);
+      });
     });
 
   team
@@ -33,8 +54,8 @@ export function registerTeamCommands(program: Command): void {
     .action(async (opts) => {
       await withServices(async ({ store }) => {
         const teams = await store.teams.list();
-        const rows = teams.map((t) => ({ id: t.id, name: t.name, created_at: t.createdAt }));
-        print(opts, { teams: rows }, rows.length ? rows.map((r) => `${r.id}  ${r.name}`).join('\n') : 'No teams yet.');
+        const rows = teams.map((t) => ({ id: t.id, name: t.name, created_at: t.createdAt, scim_profile: teamScimProfile(t) }));
+        print(opts, { teams: rows }, rows.length ? rows.map((r) => `${r.id}  ${r.name}  (SCIM: ${r.scim_profile})`).join('\n') : 'No teams yet.');
       });
     });
 

@@ -56,6 +56,7 @@ export const schemas: Record<string, Schema> = {
       scim_tokens: { type: 'integer', maximum: 8 },
       group_managed_roles: { type: 'boolean' },
       validate_saml_emails: { type: 'boolean', description: 'email-shaped SSO identifiers provisioned through SCIM get a validation mail' },
+      scim_profile: { enum: ['strict', 'directory'], description: 'how SCIM reads users and links them to SAML NameIDs' },
     },
   },
   ScimTokenInfo: {
@@ -180,6 +181,7 @@ export const schemas: Record<string, Schema> = {
     properties: {
       group_managed_roles: { type: 'boolean', description: "membership in the team's role groups sets users' roles" },
       validate_saml_emails: { type: 'boolean', description: 'the seed guide\'s validateSAMLemails: an email-shaped SAML identifier provisioned through SCIM gets a validation mail; until it is opened the address is unvalidated and not the sign-in email' },
+      scim_profile: { enum: ['strict', 'directory'], description: 'strict: userName is the handle, NameID = externalId; directory: userName is the IdP login name, NameID = userName ignoring case. Owners only.' },
       role_groups: { type: 'array', readOnly: true, items: { type: 'object', properties: { id: str, display_name: str, role: { enum: ['owner', 'admin', 'member'] } } } },
     },
   },

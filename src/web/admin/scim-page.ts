@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError, notFound } from '../../http/errors';
+import { SCIM_PROFILE_SUMMARY, SCIM_PROFILES } from '../../scim/profile';
 import type { AuditActor, User } from '../../store/port';
 import { setFlash } from '../pages';
 import { requireViewer } from '../session';
@@ -20,12 +21,12 @@ export const scimSection: AdminSection = {
   nav: { section: 'Customization', href: '/admin/scim', label: 'Automated User Management (SCIM)' },
   routes(ctx: WebContext) {
     const { pages, services } = ctx;
-    const { scimTokens, config } = services;
+    const { scimTokens, config, teamSettings } = services;
     const router = Router();
 
     const render = async (req: Request, res: Response, extra: { form?: TokenForm; created?: { token: string; info: { name: string }; first: boolean } }, status = 200) => {
-      const { team } = requireViewer(res);
-      const [tokens, idps] = await Promise.all([scimTokens.list(team.id), services.idps.records(team.id)]);
+      const { team, user } = requireViewer(res);
+      const [tokens, idps, settings] = await Promise.all([scimTokens.list(team.id), services.idps.records(team.id), teamSettings.get(team.id)]);
       // Tokens name their IdP by the admin's name for it (else its entityID), not by its id.
       const idpNames = new Map(idps.map((i) => [i.id, i.handle ?? i.entityId]));
       pages.render(req, res, 'admin/scim', {
@@ -35,10 +36,25 @@ export const scimSection: AdminSection = {
         scimUrl: `${config.publicUrl}/scim/v2`, scimUrlShort: `${config.publicUrl}/scim`,
         max: config.maxScimTokensPerTeam, atLimit: tokens.length >= config.maxScimTokensPerTeam,
         form: extra.form ?? { open: false, errors: {} }, created: extra.created ?? null,
+        profile: settings.scim_profile, profiles: SCIM_PROFILES.map((p) => ({ value: p, summary: SCIM_PROFILE_SUMMARY[p] })), isOwner: user.role === 'owner',
       }, status);
     };
 
     router.get('/scim', (req, res) => render(req, res, {}));
+
+    /** The same TeamSettingsService as PUT /team/settings {"scim_profile"}: owners only, audited. */
+    router.post('/scim/profile', async (req, res) => {
+      const viewer = requireViewer(res);
+      const wanted = typeof req.body?.scim_profile === 'string' ? req.body.scim_profile : '';
+      try {
+        const after = await teamSettings.update(viewer, { scim_profile: wanted });
+        setFlash(res, { kind: 'success', text: `SCIM profile: ${after.scim_profile}. ${SCIM_PROFILE_SUMMARY[after.scim_profile]} People already provisioned keep signing in as before.` });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        setFlash(res, { kind: 'error', text: err.label === 'owner-only' ? 'Only a team owner can change the SCIM profile. Ask an owner of your team.' : err.message });
+      }
+      res.redirect(303, '/admin/scim');
+    });
 
     router.post('/scim/tokens', services.rateLimits.mint('token requests'), async (req, res) => {
       const { user, team } = requireViewer(res);
