@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { createScimToken, createTeam, type TestTeam } from '../../support/fixtures';
+import { call } from '../../support/http';
+import { startTestServer, type TestServer } from '../../support/server';
+import { connectedIdp } from '../../support/sso';
+import { TestIdp } from '../../support/test-idp';
+import { expectScimError } from './users-client';
+
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+/** The team setting scim_profile and the directory profile's userName / displayName / externalId rules. */
+describe('SCIM profile: strict (default) and directory', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  async function teamWithProfile(name: string, profile: 'strict' | 'directory') {
+    const team = await createTeam(server, name);
+    if (profile === 'directory') {
+      const put = await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+      expect(put.status).toBe(200);
+    }
+    // A SAML team: externalId is not a sign-in email here (that is the email/password teams' invitation rule).
+    await connectedIdp(server, team, TestIdp.create({ entityId: `https://idp.${randomUUID()}.test` }));
+    const token = await createScimToken(server, team, `${name} IdP`);
+    const scim = (method: string, path: string, json?: unknown) => call(server.url, method, `/scim/v2${path}`, { token, json, headers: { 'content-type': 'application/scim+json' } });
+    return { team, token, scim };
+  }
+
+  test('When a team is created, then GET /team and GET /team/settings say scim_profile "strict"; the owner switches it and the switch is audited', async () => {
+    const team = await createTeam(server, 'Settings');
+    expect((await call(server.url, 'GET', '/team', { token: team.accessToken })).body.scim_profile).toBe('strict');
+    const put = await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    expect(put.status).toBe(200);
+    expect(put.body.scim_profile).toBe('directory');
+    expect((await call(server.url, 'GET', '/team', { token: team.accessToken })).body.scim_profile).toBe('directory');
+    expect((await call(server.url, 'GET', '/team/settings', { token: team.accessToken })).body.scim_profile).toBe('directory');
+    const [entry] = await server.services.store.audit.list({ teamId: team.teamId, action: 'team.settings.changed', limit: 1 });
+    expect(entry).toMatchObject({ actor: { type: 'user', id: team.ownerId }, details: { scim_profile: { from: 'strict', to: 'directory' } } });
+  });
+
+  test('When scim_profile is not a known profile, then PUT /team/settings is a 400 that lists the profiles', async () => {
+    const team = await createTeam(server, 'Typo');
+    const put = await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'Directory!' } });
+    expect(put.status).toBe(400);
+    expect(put.body.message).toContain('"strict", "directory"');
+    expect((await call(server.url, 'GET', '/team', { token: team.accessToken })).body.scim_profile).toBe('strict');
+  });
+
+  test('When an admin who is not an owner tries to switch the profile, then it is a 403 saying only owners may, and nothing changes', async () => {
+    const team = await createTeam(server, 'Admins');
+    const email = `admin-${randomUUID().slice(0, 6)}@admins.test`;
+    await server.services.accounts.addAdmin({ teamId: team.teamId, email, role: 'admin', password: 'correct horse battery', actor: { type: 'operator', id: null, name: 'test' } });
+    const login = await call(server.url, 'POST', '/login?persist=false', { json: { email, password: 'correct horse battery' } });
+    const put = await call(server.url, 'PUT', '/team/settings', { token: login.body.access_token, json: { scim_profile: 'directory' } });
+    expect(put.status).toBe(403);
+    expect(put.text).toContain('Only team owners');
+    expect((await call(server.url, 'GET', '/team', { token: team.accessToken })).body.scim_profile).toBe('strict');
+  });
+
+  test('When Okta sends its default user (login email with capitals, no displayName, no externalId) to a directory team, then it is created and the userName comes back exactly as sent', async () => {
+    const { scim } = await teamWithProfile('Okta Default', 'directory');
+    const body = { schemas: [CORE], userName: 'Jane.Doe@Acme.com', name: { givenName: 'Jane', familyName: 'Doe' }, emails: [{ primary: true, value: 'Jane.Doe@Acme.com', type: 'work' }], active: true };
+    const created = await scim('POST', '/Users', body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ userName: 'Jane.Doe@Acme.com', displayName: 'Jane Doe', active: true });
+    expect(created.body.externalId).toBeUndefined();
+    const stored = (await server.services.store.users.getAnyTeam(created.body.id))!;
+    expect(stored.handle).toMatch(/^jane\.doe(-\d+)?$/);
+    expect(stored.userName).toBe('Jane.Doe@Acme.com');
+
+    const found = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "jane.doe@acme.com"')}`);
+    expect(found.body.totalResults).toBe(1);
+    expect(found.body.Resources[0].id).toBe(created.body.id);
+    const general = await scim('GET', `/Users?filter=${encodeURIComponent('userName sw "JANE.DOE@" and active eq true')}`);
+    expect(general.body.Resources.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
+  });
+
+  test('When the same person is sent to a strict team, then it is today\'s clear 400 naming the capital letters', async () => {
+    const { scim } = await teamWithProfile('Okta Strict', 'strict');
+    const created = await scim('POST', '/Users', { schemas: [CORE], userName: 'Jane.Doe@Acme.com', name: { givenName: 'Jane', familyName: 'Doe' } });
+    expectScimError(created, 400, 'invalidValue');
+    expect(created.body.detail).toContain('must not contain capital letters');
+  });
+
+  test('When a second user differs only in the case of A–Z, then it is a 409 uniqueness within the team; another team may use the same userName and its 409s never mention the first team', async () => {
+    const first = await teamWithProfile('Case One', 'directory');
+    const second = await teamWithProfile('Case Two', 'directory');
+    const userName = `Bob.Smith.${randomUUID().slice(0, 4)}@Contoso.com`;
+    expect((await first.scim('POST', '/Users', { schemas: [CORE], userName })).status).toBe(201);
+    const twin = await first.scim('POST', '/Users', { schemas: [CORE], userName: userName.toUpperCase() });
+    expectScimError(twin, 409, 'uniqueness');
+    expect(twin.body.detail).toContain('another user of this team');
+
+    const other = await second.scim('POST', '/Users', { schemas: [CORE], userName });
+    expect(other.status).toBe(201);
+    expect(other.body.userName).toBe(userName);
+    const otherTwin = await second.scim('POST', '/Users', { schemas: [CORE], userName: userName.toLowerCase() });
+    expectScimError(otherTwin, 409, 'uniqueness');
+    expect(otherTwin.body.detail).not.toContain(first.team.teamId);
+    expect(otherTwin.body.detail).toContain('this team');
+    // Two people, two handles, both unique on the instance.
+    const [a, b] = await Promise.all([first, second].map(async (t) => (await t.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).body.Resources[0].id as string));
+    const handles = await Promise.all([a!, b!].map(async (id) => (await server.services.store.users.getAnyTeam(id))!.handle));
+    expect(new Set(handles).size).toBe(2);
+  });
+
+  test('When userName has control characters, is blank, or is longer than 256 characters, then the directory profile refuses it with a 400 saying what is wrong; spaces around it are trimmed', async () => {
+    const { scim } = await teamWithProfile('Rules', 'directory');
+    const control = await scim('POST', '/Users', { schemas: [CORE], userName: 'tab\there' });
+    expectScimError(control, 400, 'invalidValue');
+    expect(control.body.detail).toContain('control characters');
+    const blank = await scim('POST', '/Users', { schemas: [CORE], userName: '   ' });
+    expectScimError(blank, 400, 'invalidValue');
+    expect(blank.body.detail).toContain('1 to 256');
+    expectScimError(await scim('POST', '/Users', { schemas: [CORE], userName: 'x'.repeat(257) }), 400, 'invalidValue');
+    expect((await scim('POST', '/Users', { schemas: [CORE], userName: 'y'.repeat(256) })).status).toBe(201);
+    const trimmed = await scim('POST', '/Users', { schemas: [CORE], userName: '  Ünïcode Name  ' });
+    expect(trimmed.body.userName).toBe('Ünïcode Name');
+    expect(trimmed.body.displayName).toBe('Ünïcode Name');
+  });
+
+  test('When two directory users share an externalId, then both are stored and a filter on it returns both; displayName comes from name.formatted first', async () => {
+    const { scim } = await teamWithProfile('Shared Ext', 'directory');
+    const one = await scim('POST', '/Users', { schemas: [CORE], userName: 'one@shared.test', externalId: 'bsmith', name: { formatted: 'Bob Smith (Sales)', givenName: 'Bob', familyName: 'Smith' } });
+    const two = await scim('POST', '/Users', { schemas: [CORE], userName: 'two@shared.test', externalId: 'bsmith' });
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(one.body.displayName).toBe('Bob Smith (Sales)');
+    const both = await scim('GET', `/Users?filter=${encodeURIComponent('externalId eq "bsmith"')}`);
+    expect(both.body.totalResults).toBe(2);
+  });
+
+  test('When a strict team switches to directory, then existing users are not rewritten and keep their userName; new users follow the directory rules', async () => {
+    const team: TestTeam = await createTeam(server, 'Switcher');
+    const token = await createScimToken(server, team);
+    const scim = (method: string, path: string, json?: unknown) => call(server.url, method, `/scim/v2${path}`, { token, json });
+    const old = await scim('POST', '/Users', { schemas: [CORE], userName: 'kept.user', displayName: 'Kept', externalId: 'kept@switch.test' });
+    expect(old.status).toBe(201);
+    const before = (await server.services.store.users.getAnyTeam(old.body.id))!;
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    const after = (await server.services.store.users.getAnyTeam(old.body.id))!;
+    expect(after).toEqual(before);
+    expect((await scim('GET', `/Users/${old.body.id}`)).body).toMatchObject({ userName: 'kept.user', externalId: 'kept@switch.test' });
+    // A directory userName may not take the kept user's userName in another case.
+    expectScimError(await scim('POST', '/Users', { schemas: [CORE], userName: 'Kept.User' }), 409, 'uniqueness');
+  });
+});
