@@ -3,6 +3,7 @@
  * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
  */
 import type { Store } from '../../src/store/port';
+import { directoryUsersContract } from './sections/directory-users.contract';
 import { groupWriteRaceContract } from './sections/group-write-race.contract';
 import { groupsContract } from './sections/groups.contract';
 import { invitationsContract } from './sections/invitations.contract';
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('teams', () => teamsContract(getStore));
+    describe('directory-profile users', () => directoryUsersContract(getStore));
     describe('users', () => usersContract(getStore));
     describe('user list filters', () => userFilterContract(getStore));
     describe('user list sorting and paging', () => userSortContract(getStore));

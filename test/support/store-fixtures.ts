@@ -12,7 +12,7 @@ export function uniqueSuffix(): string {
 }
 
 export function newTeam(overrides: Partial<Team> = {}): Team {
-  return { id: randomUUID(), name: `Team ${uniqueSuffix()}`, createdAt: new Date().toISOString(), groupManagedRoles: false, validateSamlEmails: false, ...overrides };
+  return { id: randomUUID(), name: `Team ${uniqueSuffix()}`, createdAt: new Date().toISOString(), groupManagedRoles: false, validateSamlEmails: false, scimProfile: 'strict', ...overrides };
 }
 
 export function newUser(teamId: string, overrides: Partial<NewUser> = {}): NewUser {

@@ -117,8 +117,9 @@ class FilterCompiler {
     const attribute = resolveUserAttribute(path);
     switch (attribute.kind) {
       case 'column': {
-        if (attribute.column === 'handle') return operandTest(USER_NAME_OPERAND, test);
-        const normalised = test.kind === 'compare' ? { ...test, value: normaliseColumnValue(attribute, test.value) } : test;
+        if (attribute.column === 'handle') return userNameTest(test, this.teamId);
+        // Timestamps have no case: BINARY keeps the (team_id, updated_at)-style indexes usable for ranges.
+        const normalised = test.kind === 'compare' ? { ...test, value: normaliseColumnValue(attribute, test.value), caseExact: test.caseExact || attribute.timestamp } : test;
         return operandTest({ value: USER_COLUMNS[attribute.column] }, normalised);
       }
       case 'active':
@@ -143,6 +144,15 @@ class FilterCompiler {
   private emailExists(condition: Sql): Sql {
     return q`u.id IN (SELECT e.user_id FROM user_emails e WHERE e.team_id = ${this.teamId} AND (${condition}))`;
   }
+}
+
+/**
+ * userName eq: through the two unique indexes (a directory user's folded key in the team; a strict
+ * user's handle) rather than COALESCE over every user of the team. Other operators use the operand.
+ */
+function userNameTest(test: Test, teamId: string): Sql {
+  if (test.kind !== 'compare' || test.op !== 'eq' || typeof test.value !== 'string' || test.caseExact) return operandTest(USER_NAME_OPERAND, test);
+  return q`u.id IN (SELECT k.id FROM users k WHERE k.team_id = ${teamId} AND k.user_name_key = ${foldUserName(test.value)} UNION ALL SELECT h.id FROM users h WHERE h.handle = ${test.value} COLLATE NOCASE AND h.user_name_key IS NULL)`;
 }
 
 function jsonOperand(path: Sql): Operand {
