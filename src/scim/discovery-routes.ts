@@ -9,13 +9,20 @@ import {
 } from './discovery';
 import { ScimError } from './errors';
 import { MAX_COUNT } from './list-request';
+import type { ScimProfile } from './profile';
 import { sendScim } from './respond';
 
 /** The SCIM base URL clients see (discovery documents carry absolute locations). */
 export const scimBaseUrl = (config: Pick<Config, 'publicUrl'>) => `${config.publicUrl.replace(/\/+$/, '')}/scim/v2`;
 
-/** RFC 7644 §4 discovery, readable without a token so clients can probe before configuring one. */
-export function discoveryRoutes(config: Pick<Config, 'publicUrl'>, router: Router = Router()): Router {
+/** The SCIM profile a discovery request describes: its token's team's, or strict without a token. */
+export type DiscoveryProfile = (req: Request) => Promise<ScimProfile>;
+
+/**
+ * RFC 7644 §4 discovery, readable without a token so clients can probe before configuring one;
+ * with a team's token the User schema describes that team's SCIM profile (required attributes).
+ */
+export function discoveryRoutes(config: Pick<Config, 'publicUrl'>, router: Router = Router(), profileOf: DiscoveryProfile = async () => 'strict'): Router {
   const base = () => scimBaseUrl(config);
   const param = (req: Request, name: string) => String(req.params[name]);
 
@@ -30,11 +37,11 @@ export function discoveryRoutes(config: Pick<Config, 'publicUrl'>, router: Route
     if (!doc) throw new ScimError(404, `No resource type ${JSON.stringify(param(req, 'name'))}; this server has User and Group.`);
     sendScim(res, 200, doc);
   });
-  router.get('/Schemas', (_req, res) => {
-    sendScim(res, 200, buildSchemasListResponse(base()));
+  router.get('/Schemas', async (req, res) => {
+    sendScim(res, 200, buildSchemasListResponse(base(), await profileOf(req)));
   });
-  router.get('/Schemas/:urn', (req, res) => {
-    const doc = findSchemaDocument(base(), param(req, 'urn'));
+  router.get('/Schemas/:urn', async (req, res) => {
+    const doc = findSchemaDocument(base(), param(req, 'urn'), await profileOf(req));
     if (!doc) throw new ScimError(404, `No schema ${JSON.stringify(param(req, 'urn'))}; GET /Schemas lists the ones this server implements.`);
     sendScim(res, 200, doc);
   });

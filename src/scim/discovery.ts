@@ -5,7 +5,8 @@
  */
 import type { AttributeDef, SchemaDef } from './attribute-defs';
 import { RESOURCE_TYPES, type ResourceTypeDef } from './resource-types';
-import { LIST_RESPONSE_SCHEMA } from './schemas';
+import type { ScimProfile } from './profile';
+import { LIST_RESPONSE_SCHEMA, USER_SCHEMA_DEF } from './schemas';
 import type { ScimResource } from './values';
 
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
@@ -49,26 +50,42 @@ function allSchemas(): SchemaDef[] {
   return [...seen.values()];
 }
 
-export function buildSchemaDocument(schema: SchemaDef, baseUrl: string): ScimResource {
+/**
+ * The directory profile's User rules (src/scim/profile.ts) as schema attributes: userName is the
+ * IdP login name, unique in the team ignoring case; displayName and externalId optional.
+ */
+const DIRECTORY_USER_ATTRIBUTES: Record<string, Partial<AttributeDef>> = {
+  userName: { description: "Unique identifier for the User: the identity provider's login name (any text of 1 to 256 characters), unique within the team ignoring the case of A-Z; the SAML NameID must equal it. REQUIRED.", uniqueness: 'server', caseExact: false },
+  displayName: { description: 'The name of the User, suitable for display: at most 128 characters; derived from name.formatted, else givenName + familyName, else userName when absent.', required: false },
+  externalId: { description: 'Identifier of the resource as defined by the provisioning client: optional and opaque (not unique).', required: false },
+};
+
+function profileAttribute(schema: SchemaDef, def: AttributeDef, profile: ScimProfile): AttributeDef {
+  if (profile !== 'directory' || schema.id !== USER_SCHEMA_DEF.id) return def;
+  const change = DIRECTORY_USER_ATTRIBUTES[def.name];
+  return change ? { ...def, ...change } : def;
+}
+
+export function buildSchemaDocument(schema: SchemaDef, baseUrl: string, profile: ScimProfile = 'strict'): ScimResource {
   return {
     schemas: [SCHEMA_SCHEMA],
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map(attributeDocument),
+    attributes: schema.attributes.map((def) => attributeDocument(profileAttribute(schema, def, profile))),
     meta: { resourceType: 'Schema', location: `${trimBase(baseUrl)}/Schemas/${schema.id}` },
   };
 }
 
 /** GET /Schemas */
-export function buildSchemasListResponse(baseUrl: string): ScimResource {
-  return listResponse(allSchemas().map((schema) => buildSchemaDocument(schema, baseUrl)));
+export function buildSchemasListResponse(baseUrl: string, profile: ScimProfile = 'strict'): ScimResource {
+  return listResponse(allSchemas().map((schema) => buildSchemaDocument(schema, baseUrl, profile)));
 }
 
 /** GET /Schemas/{urn} (URN matched case-insensitively); null → 404. */
-export function findSchemaDocument(baseUrl: string, urn: string): ScimResource | null {
+export function findSchemaDocument(baseUrl: string, urn: string, profile: ScimProfile = 'strict'): ScimResource | null {
   const schema = allSchemas().find((s) => s.id.toLowerCase() === urn.toLowerCase());
-  return schema ? buildSchemaDocument(schema, baseUrl) : null;
+  return schema ? buildSchemaDocument(schema, baseUrl, profile) : null;
 }
 
 export function buildResourceTypeDocument(resourceType: ResourceTypeDef, baseUrl: string): ScimResource {

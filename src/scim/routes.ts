@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { bearerToken } from '../http/auth';
 import { apiSecurityHeaders, jsonBodyHandler } from '../http/middleware';
 import type { Services } from '../services';
 import { discoveryRoutes } from './discovery-routes';
@@ -22,7 +23,14 @@ export function scimRoutes(services: Services): Router {
     res.locals.errorFormat = 'scim';
     headers(req, res, next);
   });
-  discoveryRoutes(services.config, router); // public, registered flat: no sub-router walked per request
+  // Public, registered flat (no sub-router walked per request); a token, when sent, selects its team's profile.
+  discoveryRoutes(services.config, router, async (req) => {
+    const secret = bearerToken(req);
+    if (!secret) return 'strict';
+    const token = await services.scimTokens.authenticate(secret);
+    if (!token) throw new ScimError(401, 'The SCIM token is not valid (it may have been deleted); send none to read the default (strict) schemas, or create a new token.');
+    return services.scimUsers.profileOf(token.teamId);
+  });
 
   const authenticate = requireScimToken(services.passport);
   const recordInLog = services.provisioningLog.middleware();

@@ -146,4 +146,21 @@ describe('SCIM profile: strict (default) and directory', () => {
     // A directory userName may not take the kept user's userName in another case.
     expectScimError(await scim('POST', '/Users', { schemas: [CORE], userName: 'Kept.User' }), 409, 'uniqueness');
   });
+
+  test('When discovery is read with a directory team\'s token, then the User schema says displayName is optional and userName is the login name; without a token it is the strict schema', async () => {
+    const { token } = await teamWithProfile('Discovery', 'directory');
+    const userSchema = (body: { Resources: Array<{ id: string; attributes: Array<{ name: string; required: boolean; description: string }> }> }) =>
+      body.Resources.find((r) => r.id === CORE)!.attributes;
+    const withToken = await call(server.url, 'GET', '/scim/v2/Schemas', { token });
+    expect(withToken.status).toBe(200);
+    expect(userSchema(withToken.body).find((a) => a.name === 'displayName')!.required).toBe(false);
+    expect(userSchema(withToken.body).find((a) => a.name === 'userName')!.description).toContain('login name');
+    const single = await call(server.url, 'GET', `/scim/v2/Schemas/${CORE}`, { token });
+    expect(single.body.attributes.find((a: { name: string }) => a.name === 'displayName').required).toBe(false);
+
+    const anonymous = await call(server.url, 'GET', '/scim/v2/Schemas');
+    expect(userSchema(anonymous.body).find((a) => a.name === 'displayName')!.required).toBe(true);
+    expect(userSchema(anonymous.body).find((a) => a.name === 'userName')!.description).toContain('a-z0-9_.-');
+    expect((await call(server.url, 'GET', '/scim/v2/Schemas', { token: 'not-a-token' })).status).toBe(401);
+  });
 });
