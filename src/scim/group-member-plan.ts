@@ -148,7 +148,8 @@ function applyToPath(builder: PlanBuilder, op: PatchOpName, target: PatchPath, v
 function readMemberList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
-  return items.map((item, i) => readMemberRef(item, `members[${i}]`));
+  // Clients also send a bare user id, or a list of them, instead of {"value": id}.
+  return items.map((item, i) => (typeof item === 'string' && item.trim() !== '' ? item : readMemberRef(item, `members[${i}]`)));
 }
 
 /** The ids a member filter selects: value eq "id", joined by or (optionally "and type eq \"User\""). */

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { AuditActor, Group, GroupMember } from '../store/port';
 import { buildGroupResource } from './group-input';
 import { GroupService, type GroupWithMembers } from './group-service';
-import { parseListRequest, parseProjection } from './list-request';
+import { parseListRequest, parseProjection, parseSearchRequest, type ListRequest } from './list-request';
 import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { formatVersion } from './user-input';
@@ -68,8 +68,7 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
     send(res, 201, created, parseProjection(req.query as Record<string, unknown>));
   });
 
-  router.get('/', async (req, res) => {
-    const request = parseListRequest(req.query as Record<string, unknown>);
+  const sendList = async (res: Response, request: ListRequest) => {
     const projection: ProjectionRequest = { attributes: request.attributes, excludedAttributes: request.excludedAttributes };
     const page = await deps.groups.list(scimTokenOf(res).teamId, { ...request, withMembers: wantsMembers(projection) });
     const body = {
@@ -80,6 +79,15 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
       Resources: page.items.map((item) => resourceOf(item, projection)),
     };
     res.type('application/scim+json').send(JSON.stringify(body));
+  };
+
+  router.get('/', async (req, res) => {
+    await sendList(res, parseListRequest(req.query as Record<string, unknown>));
+  });
+
+  // RFC 7644 §3.4.3: the same query as GET, in a SearchRequest body (filters too long for a URL).
+  router.post('/.search', async (req, res) => {
+    await sendList(res, parseSearchRequest(req.body));
   });
 
   router.get('/:id', async (req, res) => {

@@ -9,6 +9,7 @@ import type { AttributeDef } from './attribute-defs';
 import { extensionAttr, matchSchemaPrefix, type ResolvedAttr } from './attr-path';
 import { scimBadRequest, withDetailPrefix } from './errors';
 import { isObject, matchesFilter } from './filter-eval';
+import { customExtensionTarget, isCustomExtensionKey } from './custom-extensions';
 import { formatFilter } from './filter-format';
 import { parsePatchPath, type PatchPath } from './filter';
 import { parsePatchRequest, type PatchOperation, type PatchOpName } from './patch-request';
@@ -43,6 +44,7 @@ export function applyPatchOperations(resource: ScimResource, operations: PatchOp
 function applyOperation(doc: ScimResource, operation: PatchOperation, resourceType: ResourceTypeDef): void {
   const { op, path, value } = operation;
   if (path !== undefined) {
+    if (resourceType === USER_RESOURCE_TYPE && isCustomExtensionKey(resourceType, path)) return applyToCustomExtension(doc, op, path, value);
     applyToTarget(doc, op, parsePatchPath(path, resourceType), value, path, 'value' in operation);
     return;
   }
@@ -52,11 +54,35 @@ function applyOperation(doc: ScimResource, operation: PatchOperation, resourceTy
   }
   for (const [key, item] of Object.entries(value)) {
     if (key.toLowerCase() === 'schemas') continue;
+    if (resourceType === USER_RESOURCE_TYPE && isCustomExtensionKey(resourceType, key)) {
+      applyToCustomExtension(doc, op, key, item);
+      continue;
+    }
     const target = parsePatchPath(key, resourceType);
     // Okta's group rename repeats the resource id next to displayName.
     if (target.kind === 'attr' && isPlainId(target) && item === doc['id']) continue;
     applyToTarget(doc, op, target, item, key, true);
   }
+}
+
+/**
+ * An extension the IdP added (Entra ID's custom extension, Okta custom attributes): its attributes
+ * are opaque, so a path sets, merges or removes them as sent; the size is checked with the result.
+ */
+function applyToCustomExtension(doc: ScimResource, op: PatchOpName, path: string, value: unknown): void {
+  const known = Object.keys(doc).filter((k) => isCustomExtensionKey(USER_RESOURCE_TYPE, k));
+  const { urn, attr } = customExtensionTarget(path, known);
+  const current = isObject(doc[urn]) ? { ...(doc[urn] as ScimResource) } : {};
+  if (attr === null) {
+    if (op === 'remove' || value === null) delete doc[urn];
+    else if (!isObject(value)) throw scimBadRequest('invalidValue', `${urn} takes an object of its attributes, got ${describe(value)}`);
+    else doc[urn] = op === 'add' ? { ...current, ...value } : { ...value };
+    return;
+  }
+  if (op === 'remove' || value === null) delete current[attr];
+  else current[attr] = value;
+  if (Object.keys(current).length > 0) doc[urn] = current;
+  else delete doc[urn];
 }
 
 function isPlainId(target: Extract<PatchPath, { kind: 'attr' }>): boolean {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProvisioningLogEntry, Store } from '../store/port';
 
@@ -7,6 +7,16 @@ const FLUSH_AFTER_MS = 200;
 const FLUSH_AT_ENTRIES = 256;
 
 type NewEntry = Omit<ProvisioningLogEntry, 'id'>;
+
+/**
+ * Lines a successful request adds to its log entry's detail (ignored attributes, stored custom
+ * extensions): what a sync silently lost or kept is visible without logging bodies.
+ */
+export function provisioningNotes(res: Response): string[] {
+  const notes = (res.locals.provisioningNotes as string[] | undefined) ?? [];
+  res.locals.provisioningNotes = notes;
+  return notes;
+}
 
 /**
  * The per-team log of recent SCIM requests (method, path, status, SCIM error type/detail, duration;
@@ -79,8 +89,9 @@ export class ProvisioningLogWriter {
       res.on('finish', () => {
         const token = res.locals.scimToken as { id: string; teamId: string } | undefined;
         if (!token) return;
-        // A successful write may leave a note (adoption, SAML binding change): logged as its detail.
-        if (res.statusCode < 400 && typeof res.locals.provisioningNote === 'string') errorInfo = { scimType: null, detail: res.locals.provisioningNote };
+        // A successful write may leave notes (adoption, SAML binding change, ignored attributes, custom extensions): logged as its detail.
+        const notes = [...((res.locals.provisioningNotes as string[] | undefined) ?? []), ...(typeof res.locals.provisioningNote === 'string' ? [res.locals.provisioningNote] : [])];
+        if (res.statusCode < 400 && notes.length > 0) errorInfo = { scimType: null, detail: notes.join('; ').slice(0, 1000) };
         this.record({ teamId: token.teamId, at: new Date().toISOString(), tokenId: token.id, method: req.method, path: req.originalUrl.split('?')[0]!.slice(0, 512), status: res.statusCode, ...errorInfo, durationMs: Date.now() - started });
       });
       next();

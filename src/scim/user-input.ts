@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { scimBadRequest } from './errors';
+import { customUrnsOf, describeCustomParts, readCustomParts } from './custom-extensions';
 import { isObject } from './filter-eval';
 import { USER_RESOURCE_TYPE, type ResourceTypeDef } from './resource-types';
 import type { ScimProfile } from './profile';
@@ -19,6 +20,8 @@ export interface UserInputOptions {
   richInfoLimit?: number;
   /** The team's SCIM profile (src/scim/profile.ts); default strict. */
   profile?: ScimProfile;
+  /** Receives one line on ignored attributes and stored custom extensions, for the provisioning log. */
+  note?: (text: string) => void;
 }
 
 /** A normalised User resource: canonical names, typed values, no readOnly attributes. */
@@ -129,7 +132,8 @@ const richInfoItem = z.object({ type: z.string(), value: z.string() });
 /** Validates and normalises a POST/PUT body. Throws ScimError 400 (invalidSyntax / invalidValue). */
 export function parseUserInput(body: unknown, options: UserInputOptions = {}): UserResource {
   if (!isObject(body)) throw scimBadRequest('invalidSyntax', `the body must be a JSON object (a SCIM User), got ${describe(body)}`);
-  checkDeclaredSchemas(body, USER_RESOURCE_TYPE);
+  // Any urn: the IdP lists is an extension it added: kept as custom data (src/scim/custom-extensions.ts).
+  checkDeclaredSchemas(body, USER_RESOURCE_TYPE, customUrnsOf(USER_RESOURCE_TYPE, body));
   return validateUserResource(body, options);
 }
 
@@ -139,10 +143,13 @@ export function parseUserInput(body: unknown, options: UserInputOptions = {}): U
  */
 export function validateUserResource(resource: ScimResource, options: UserInputOptions = {}): UserResource {
   const attributes = normaliseAttributes(resource, USER_RESOURCE_TYPE, { dropReadOnly: true });
+  const custom = readCustomParts(USER_RESOURCE_TYPE, resource);
+  const note = describeCustomParts(custom);
+  if (note && options.note) options.note(note);
   const core = options.profile === 'directory' ? directoryUser(attributes) : strictUser(attributes);
   checkRichInfo(attributes, options.richInfoLimit ?? DEFAULT_RICH_INFO_LIMIT);
   checkSinglePrimary(attributes);
-  const user: ScimResource = { ...attributes, ...core };
+  const user: ScimResource = { ...attributes, ...core, ...custom.extensions };
   if (core.externalId === undefined) delete user['externalId'];
   return orderResource({ ...user, schemas: schemasOf(user, USER_RESOURCE_TYPE) }, USER_RESOURCE_TYPE) as UserResource;
 }

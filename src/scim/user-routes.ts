@@ -4,6 +4,7 @@ import { parseListRequest, parseProjection, parseSearchRequest, type ListRequest
 import type { AttributeDef } from './attribute-defs';
 import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
 import { USER_RESOURCE_TYPE } from './resource-types';
+import { provisioningNotes } from './provisioning-log';
 import { listResponse, sendScim } from './respond';
 import { scimTokenOf } from './scim-auth';
 import { userETag, type ScimUserService } from './user-service';
@@ -52,7 +53,7 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
 
   // What a write did beyond its verb (an adoption, a binding change) goes to the provisioning log.
   const noteFor = (res: Response) => (text: string) => {
-    res.locals.provisioningNote = text;
+    provisioningNotes(res).push(text);
   };
 
   router.post(collection, async (req, res) => {

@@ -69,9 +69,10 @@ export class ScimUserService {
     return teamScimProfile(await this.store.teams.get(teamId));
   }
 
+  /** `note` receives what the provisioning log should say (ignored attributes, custom extensions, adoption). */
   async createUser(token: ScimToken, body: unknown, note?: WriteNote): Promise<User> {
     const profile = await this.profileOf(token.teamId);
-    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile)), profile);
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile, note)), profile);
     // Adoption, never twins: the directory POSTs a person who already signed up through SSO (linked by externalId: strict rules).
     const adoptable = parts.userName === undefined && parts.externalId !== null ? await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId) : null;
     if (adoptable) {
@@ -160,7 +161,7 @@ export class ScimUserService {
   /** PUT: the body is the whole user; attributes it omits are cleared. */
   async replaceUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
     const profile = await this.profileOf(token.teamId);
-    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile)), profile);
+    const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile, note)), profile);
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(token, 'user.replaced', id, ifMatch, () => parts, invite, note);
     if (invite) await this.invitations!.onExternalIdChanged(before, after, scimActor(token));
@@ -200,8 +201,8 @@ export class ScimUserService {
     return this.invitations ? this.invitations.teamUsesInvitations(token.teamId, token) : false;
   }
 
-  private inputOptions(profile: ScimProfile) {
-    return { richInfoLimit: this.config.richInfoLimit, profile };
+  private inputOptions(profile: ScimProfile, note?: WriteNote) {
+    return { richInfoLimit: this.config.richInfoLimit, profile, ...(note ? { note } : {}) };
   }
 
   /**

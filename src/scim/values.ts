@@ -190,6 +190,10 @@ export function schemasOf(resource: ScimResource, resourceType: ResourceTypeDef)
     const ext = resource[schema.id];
     if (isObject(ext) && Object.keys(ext).length > 0) schemas.push(schema.id);
   }
+  // Extensions an IdP added that no schema here defines (stored as custom data, src/scim/custom-extensions.ts).
+  for (const key of Object.keys(resource)) {
+    if (/^urn:/i.test(key) && !matchSchemaPrefix(resourceType, key) && isObject(resource[key]) && Object.keys(resource[key]).length > 0) schemas.push(key);
+  }
   return schemas;
 }
 

@@ -197,6 +197,12 @@ describe('Groups', () => {
       expect(plan({ op: 'remove', path: 'members[value eq "a" or value eq "b"]' })).toEqual({ ...empty, remove: ['a', 'b'] });
     });
 
+    it('When members come as a bare id, a list of bare ids, or {value, display}, then each is a member id', () => {
+      expect(plan({ op: 'add', path: 'members', value: 'user-1' })).toEqual({ ...empty, add: ['user-1'] });
+      expect(plan({ op: 'add', path: 'members', value: ['user-1', 'user-2'] })).toEqual({ ...empty, add: ['user-1', 'user-2'] });
+      expect(plan({ op: 'remove', path: 'members', value: [{ value: 'user-3', display: 'Jane' }] })).toEqual({ ...empty, remove: ['user-3'] });
+    });
+
     it('When the same member is listed twice, then it appears once', () => {
       expect(plan({ op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'a' }] })).toEqual({ ...empty, add: ['a'] });
     });
@@ -205,7 +211,7 @@ describe('Groups', () => {
       [{ op: 'remove', path: 'displayName' }, 'mutability', /displayName is required/],
       [{ op: 'replace', path: 'displayName', value: '' }, 'invalidValue', /1 to 256/],
       [{ op: 'add', path: 'members', value: [{ value: '' }] }, 'invalidValue', /members\[0\]\.value must be the id of a user/],
-      [{ op: 'add', path: 'members', value: ['user-1'] }, 'invalidValue', /members\[0\] must be an object/],
+      [{ op: 'add', path: 'members', value: [42] }, 'invalidValue', /members\[0\] must be an object/],
       [{ op: 'add', path: 'members', value: [{ value: 'g', type: 'Group' }] }, 'invalidValue', /nested groups are not supported/],
       [{ op: 'remove', path: 'members[display eq "Jane"]' }, 'invalidPath', /only members\[value eq "<user id>"\] filters/],
       [{ op: 'add', path: 'members[value eq "a"]', value: {} }, 'invalidPath', /use "path": "members"/],

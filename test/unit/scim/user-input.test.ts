@@ -74,11 +74,14 @@ describe('User input (POST/PUT bodies)', () => {
       expect(user).toMatchObject({ userName: 'nick', displayName: 'Nick', externalId: 'n@x', name: { givenName: 'N' }, emails: [{ value: 'n@x', type: 'work' }] });
     });
 
-    it('When unknown attributes are sent, then they are dropped, not stored', () => {
-      const user = parseUserInput({ ...minimal, shoeSize: 44, name: { givenName: 'N', petName: 'x' }, 'urn:example:custom:1.0:User': { a: 1 } });
+    it('When unknown attributes are sent, then they are dropped and named in the notes; an extension the IdP added is kept', () => {
+      const notes: string[] = [];
+      const user = parseUserInput({ ...minimal, shoeSize: 44, name: { givenName: 'N', petName: 'x' }, 'urn:example:custom:1.0:User': { a: 1 } }, { note: (t) => notes.push(t) });
       expect(user).not.toHaveProperty('shoeSize');
       expect(user['name']).toEqual({ givenName: 'N' });
-      expect(user).not.toHaveProperty(['urn:example:custom:1.0:User']);
+      expect(user['urn:example:custom:1.0:User']).toEqual({ a: 1 });
+      expect(user.schemas).toEqual([CORE_USER, 'urn:example:custom:1.0:User']);
+      expect(notes).toEqual(['ignored attributes no schema defines: shoeSize; stored custom extensions: urn:example:custom:1.0:User']);
     });
 
     it('When read-only attributes (id, meta, groups) are sent, then they are dropped', () => {
@@ -101,8 +104,17 @@ describe('User input (POST/PUT bodies)', () => {
   });
 
   describe('schemas', () => {
-    it('When schemas names an extension we do not implement, then it is refused naming it', () =>
-      invalidValue({ ...minimal, schemas: [CORE_USER, 'urn:example:custom:1.0:User'] }, /schemas names "urn:example:custom:1.0:User", which this server does not implement for Users/));
+    it('When schemas names something that is not a URN, then it is refused naming it', () =>
+      invalidValue({ ...minimal, schemas: [CORE_USER, 'custom-user'] }, /schemas names "custom-user", which this server does not implement for Users/));
+
+    it('When schemas lists an extension the IdP added with its attributes, then they are kept under its URN, also in attribute form', () => {
+      const urn = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+      const user = parseUserInput({ ...minimal, schemas: [CORE_USER, urn], [urn]: { employeeLevel: '5' }, [`${urn}:costCenter`]: 'CC-1' });
+      expect(user[urn]).toEqual({ employeeLevel: '5', costCenter: 'CC-1' });
+    });
+
+    it('When custom extension data is too large, then it is a 400 naming the limit', () =>
+      invalidValue({ ...minimal, 'urn:example:big:1.0:User': { blob: 'x'.repeat(20_000) } }, /the limit is 16384/));
 
     it('When schemas is not a list, then it is refused', () => invalidValue({ ...minimal, schemas: CORE_USER }, /schemas must be a list/));
 
