@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { createScimToken, createTeam } from '../../support/fixtures';
+import { call, type Reply } from '../../support/http';
+import { startTestServer, type TestServer } from '../../support/server';
+import { answer, connectedIdp, labelOf, signInThrough, startLogin } from '../../support/sso';
+import { TestIdp } from '../../support/test-idp';
+
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+
+/** In the directory profile the SAML subject is userName (ignoring A–Z case); the test report says so. */
+describe('Directory profile: the NameID is matched to userName', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  async function directoryTeam(name: string) {
+    const team = await createTeam(server, name);
+    const idp = TestIdp.create({ entityId: `https://idp.${randomUUID()}.test` });
+    const idpId = await connectedIdp(server, team, idp);
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    const token = await createScimToken(server, team);
+    const scim = (method: string, path: string, json?: unknown): Promise<Reply> => call(server.url, method, `/scim/v2${path}`, { token, json });
+    return { team, idp, idpId, scim };
+  }
+
+  test('When the IdP sends the externalId (not the userName) as NameID, then the sign-in is refused: in this profile externalId is opaque', async () => {
+    const { team, idp, idpId, scim } = await directoryTeam('Opaque');
+    await scim('POST', '/Users', { schemas: [CORE], userName: 'Bob.Smith@Contoso.com', externalId: 'bsmith' });
+    const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'bsmith', nameIdFormat: UNSPECIFIED });
+    expect(reply.session).toBeNull();
+    expect(labelOf(reply.location)).toBe('not-provisioned');
+    const [entry] = await server.services.store.audit.list({ teamId: team.teamId, action: 'sso.login.refused', limit: 1 });
+    expect(String(entry?.details.message ?? JSON.stringify(entry?.details))).toContain('userName = "bsmith"');
+  });
+
+  test('When a strict user from before the switch signs in with its externalId, then it still works: switching never rewrites stored users', async () => {
+    const team = await createTeam(server, 'Before');
+    const idp = TestIdp.create({ entityId: `https://idp.${randomUUID()}.test` });
+    const idpId = await connectedIdp(server, team, idp);
+    const token = await createScimToken(server, team);
+    const old = await call(server.url, 'POST', '/scim/v2/Users', { token, json: { schemas: [CORE], userName: 'old.timer', displayName: 'Old Timer', externalId: 'old.timer@before.test' } });
+    expect(old.status).toBe(201);
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    const reply = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'old.timer@before.test' });
+    expect(reply.location).toBe('/me');
+    // …and only its exact externalId: the directory's case-insensitive rule is not applied to it.
+    const upper = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'OLD.TIMER@before.test' });
+    expect(labelOf(upper.location)).toBe('not-provisioned');
+  });
+
+  test('When an admin runs the connection test, then the report says the NameID must match userName, and finds the person whatever the case', async () => {
+    const { team, idp, idpId, scim } = await directoryTeam('Report');
+    const created = await scim('POST', '/Users', { schemas: [CORE], userName: 'Dana.Lee@Contoso.com' });
+    const started = await call(server.url, 'POST', `/identity-providers/${idpId}/test`, { token: team.accessToken });
+    const login = await startLogin(server, idp, team.teamId, new URL(started.body.url).pathname);
+    await answer(server, idp, team.teamId, login, { nameId: 'dana.lee@contoso.com' });
+    const report = (await call(server.url, 'GET', `/identity-providers/${idpId}/test/${started.body.id}`, { token: team.accessToken })).body.report;
+    expect(report).toMatchObject({ outcome: 'passed', nameid_must_match: 'userName', user: { action: 'bind', id: created.body.id } });
+    expect(report.nameid_rule).toContain('SCIM userName');
+    expect(report.checks.find((c: { name: string }) => c.name === 'user').reason).toContain('userName (compared ignoring case)');
+  });
+});
