@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   running.services.config.publicUrl = running.url;
   const email = 'owner@bench.test';
   const password = 'bench password 123';
-  const { team } = await running.services.accounts.createTeam({ name: 'Bench', ownerEmail: email, password, actor: operatorActor });
+  // BENCH_SCIM_PROFILE=directory: the same scenarios against a team in the directory SCIM profile.
+  const scimProfile = process.env.BENCH_SCIM_PROFILE === 'directory' ? 'directory' : 'strict';
+  const { team } = await running.services.accounts.createTeam({ name: 'Bench', ownerEmail: email, password, actor: operatorActor, scimProfile });
   const idpXml = TestIdp.create({ bits: 2048 }).metadataXml({ ssoUrl: 'https://idp.bench.test/sso' });
   const idp = await running.services.idps.create(team.id, { kind: 'xml', xml: idpXml }, {}, operatorActor);
   const login = (await (await fetch(`${running.url}/login?persist=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { access_token: string };

@@ -1,11 +1,14 @@
 /** `npm run bench`: every benchmark in turn (`npm run bench -- saml-acs` runs only the ones named). */
 import { benchSamlAcs } from './saml-acs';
 import { runGroupsBench } from './scim-groups';
-import { benchScimUsers } from './scim-users';
+import { benchScimProfiles, benchScimUsers } from './scim-users';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'saml-acs': () => benchSamlAcs(),
-  'scim-users': () => benchScimUsers(),
+  // Every SCIM profile in BENCH_SCIM_PROFILES (default both): the ratios must hold in each.
+  'scim-users': async () => {
+    for (const profile of benchScimProfiles()) await benchScimUsers(profile);
+  },
   'scim-groups': () => runGroupsBench(),
 };
 

@@ -163,6 +163,15 @@ interface SizeResult {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+export type BenchScimProfile = 'strict' | 'directory';
+
+/** BENCH_SCIM_PROFILES (comma-separated, default "strict,directory"): the team SCIM profiles to run the scenarios in. */
+export function benchScimProfiles(text = process.env.BENCH_SCIM_PROFILES ?? 'strict,directory'): BenchScimProfile[] {
+  const profiles = text.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of profiles) if (p !== 'strict' && p !== 'directory') throw new Error(`BENCH_SCIM_PROFILES: "${p}" is not a SCIM profile; use strict, directory or both (comma-separated)`);
+  return profiles as BenchScimProfile[];
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
@@ -171,12 +180,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * a neighbour's burst can halve one figure; rotating rounds keep such a burst from landing on one
  * side of a ratio only.
  */
-async function measureSize(users: number): Promise<SizeResult> {
+async function measureSize(users: number, profile: BenchScimProfile): Promise<SizeResult> {
   const result: SizeResult = { users, seedSeconds: {}, scenarios: {}, rssMb: 0 };
   const targets: Array<{ name: ServerName; target: BenchTarget; endpoint: Endpoint; ids: string[] }> = [];
   try {
     for (const [name, file] of SERVERS) {
-      const target = await startChild(name, file, { LOG_LEVEL: 'info' });
+      const target = await startChild(name, file, { LOG_LEVEL: 'info', BENCH_SCIM_PROFILE: profile });
       const endpoint = endpointOf(target);
       targets.push({ name, target, endpoint, ids: [] });
       process.stderr.write(`[${name} @ ${users}] seeding…`);
@@ -221,8 +230,8 @@ async function measureSize(users: number): Promise<SizeResult> {
 const ratio = (a: number, b: number) => +(a / b).toFixed(2);
 const metOrNot = (met: boolean) => (met ? 'met' : 'NOT met');
 
-async function measure(): Promise<BenchReport> {
-  const sizes = [await measureSize(SMALL), await measureSize(LARGE)];
+async function measure(profile: BenchScimProfile): Promise<BenchReport> {
+  const sizes = [await measureSize(SMALL, profile), await measureSize(LARGE, profile)];
   const rows = sizes.flatMap((size) =>
     SCENARIOS.flatMap(({ name }) =>
       CONCURRENCIES.map((connections) => {
@@ -260,14 +269,14 @@ async function measure(): Promise<BenchReport> {
     `worst ratio to the minimal floor at ${LARGE} users, ${CONNECTIONS} connections: ${worstMinimal} (target ≥ 0.6: ${metOrNot(worstMinimal >= 0.6)})`,
     `${CONCURRENCIES.join(' and ')} connections; each scenario ${ROUNDS} rounds of ${DURATION} s per server, rotating, medians shown; 1 s of warm-up per scenario; 1 connection is a sequential keep-alive client timed with process.hrtime`,
   ];
-  return { title: 'SCIM /Users vs. the schema floor and the minimal floor', rows, notes };
+  return { title: `SCIM /Users (${profile} SCIM profile) vs. the schema floor and the minimal floor`, rows, notes };
 }
 
-/** Runs both sizes and prints the table and the target checks. */
-export async function benchScimUsers(): Promise<BenchReport> {
+/** Runs both sizes in one team SCIM profile and prints the table and the target checks. */
+export async function benchScimUsers(profile: BenchScimProfile = 'strict'): Promise<BenchReport> {
   process.stdout.write(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GB\n`);
   const started = Date.now();
-  const report = await measure();
+  const report = await measure(profile);
   process.stdout.write(`\n## ${report.title}\n\n${formatTable(report.rows)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return report;
 }
