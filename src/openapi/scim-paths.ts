@@ -81,7 +81,7 @@ export function scimUserPaths(): Record<string, Json> {
 }
 
 export function scimGroupPaths(): Record<string, Json> {
-  return resource('scim', 'Group', 'ScimGroup', { search: false });
+  return resource('scim', 'Group', 'ScimGroup', { search: true });
 }
 
 export function scimDiscoveryPaths(): Record<string, Json> {
