@@ -42,7 +42,7 @@ describe('The gatehouse CLI, spawned as a real process while the server runs on 
     expect(created.stderr).toContain('This is the first team in this store');
     expect(created.code).toBe(0);
     const out = JSON.parse(created.stdout);
-    expect(out).toEqual({ team: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme' }, owner: { id: expect.any(String), email: 'ada@acme.test', role: 'owner' } });
+    expect(out).toEqual({ team: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme', scim_profile: 'strict' }, owner: { id: expect.any(String), email: 'ada@acme.test', role: 'owner' } });
 
     const login = await call(server.url, 'POST', '/login?persist=false', { json: { email: 'ada@acme.test', password: 'ada-password-1' } });
     expect(login.status).toBe(200);

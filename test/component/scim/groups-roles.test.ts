@@ -52,7 +52,7 @@ describe('Group-managed roles', () => {
     const r = await call(server.url, 'PUT', '/team/settings', { token: admin.accessToken, json: { group_managed_roles: true } });
     expect(r.status).toBe(403);
     expect(r.body.label).toBe('owner-only');
-    expect((await call(server.url, 'GET', '/team/settings', { token: acme.accessToken })).body).toEqual({ group_managed_roles: false, validate_saml_emails: false, role_groups: [] });
+    expect((await call(server.url, 'GET', '/team/settings', { token: acme.accessToken })).body).toEqual({ group_managed_roles: false, validate_saml_emails: false, scim_profile: 'strict', role_groups: [] });
     expect((await call(server.url, 'GET', '/team/settings', { token: member.accessToken })).status).toBe(403);
     expect((await call(server.url, 'PUT', '/team/settings', { token: acme.accessToken, json: { group_managed_roles: 'yes' } })).status).toBe(400);
   });
@@ -63,6 +63,7 @@ describe('Group-managed roles', () => {
     expect(r.body).toEqual({
       group_managed_roles: true,
       validate_saml_emails: false,
+      scim_profile: 'strict',
       role_groups: [
         { id: expect.any(String), display_name: 'Gatehouse Admins', role: 'admin' },
         { id: expect.any(String), display_name: 'Gatehouse Members', role: 'member' },
