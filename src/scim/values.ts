@@ -145,7 +145,10 @@ export function normaliseAttributes(body: ScimResource, resourceType: ResourceTy
       const match = matchSchemaPrefix(resourceType, key);
       if (!match) continue;
       if (match.schema === resourceType.schema) {
-        if (match.rest) assignCore(out, resourceType, match.rest, raw, options);
+        if (match.rest) {
+          if (options.dropReadOnly && !resolveCoreAttribute(resourceType, match.rest)) throw unknownInSchema(match.schema, match.rest);
+          assignCore(out, resourceType, match.rest, raw, options);
+        }
         continue;
       }
       if (match.rest === null) {
@@ -173,6 +176,9 @@ function assignCore(out: ScimResource, resourceType: ResourceTypeDef, key: strin
 
 function assignExtension(out: ScimResource, schema: SchemaDef, key: string, raw: unknown, options: CoerceOptions): void {
   const def = findSchemaAttribute(schema, key);
+  // Client input naming a schema we define must use its attributes: a misspelling is a 400 naming it
+  // (attributes outside every schema are ignored instead, src/scim/custom-extensions.ts).
+  if (!def && options.dropReadOnly) throw unknownInSchema(schema, key);
   if (!def) return;
   if (options.dropReadOnly && def.mutability === 'readOnly') return;
   const value = coerceValue(def, raw, `${schema.id}:${def.name}`, options);
@@ -218,6 +224,11 @@ export function orderResource(resource: ScimResource, resourceType: ResourceType
   for (const key of resourceKeyOrder(resourceType)) if (resource[key] !== undefined) out[key] = resource[key];
   for (const key of Object.keys(resource)) if (!(key in out) && resource[key] !== undefined) out[key] = resource[key];
   return out;
+}
+
+function unknownInSchema(schema: SchemaDef, key: string): Error {
+  const names = schema.attributes.map((a) => a.name).join(', ');
+  return scimBadRequest('invalidValue', `${schema.id} has no attribute "${key.length > 64 ? `${key.slice(0, 64)}…` : key}"; its attributes are: ${names}`);
 }
 
 function subNames(def: AttributeDef): string {

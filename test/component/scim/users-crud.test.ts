@@ -172,10 +172,15 @@ describe('SCIM /Users: create, read, replace, delete', () => {
     expect(reply.headers.get('content-type')).toContain('application/scim+json');
   });
 
-  test('When schemas names an extension this server does not implement, then it answers 400 invalidValue naming it', async () => {
-    const reply = await acme.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:example:custom:1.0'] });
-    expectScimError(reply, 400, 'invalidValue');
-    expect(reply.body.detail).toContain('urn:example:custom:1.0');
+  test('When schemas names an extension the IdP added, then it is accepted; an unknown attribute inside a schema we define is a 400 naming it', async () => {
+    const added = await acme.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:example:custom:1.0'] });
+    expect(added.status).toBe(201);
+    const misspelt = await acme.createUser({ [ENTERPRISE]: { departmnet: 'R&D' } });
+    expectScimError(misspelt, 400, 'invalidValue');
+    expect(misspelt.body.detail).toContain(`${ENTERPRISE} has no attribute "departmnet"`);
+    const notUrn = await acme.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'custom'] });
+    expectScimError(notUrn, 400, 'invalidValue');
+    expect(notUrn.body.detail).toContain('"custom"');
   });
 
   test('When displayName has 129 code points, then 400; when it is 128 emoji (256 UTF-16 units), then 201', async () => {
