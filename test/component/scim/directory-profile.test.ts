@@ -163,4 +163,25 @@ describe('SCIM profile: strict (default) and directory', () => {
     expect(userSchema(anonymous.body).find((a) => a.name === 'userName')!.description).toContain('a-z0-9_.-');
     expect((await call(server.url, 'GET', '/scim/v2/Schemas', { token: 'not-a-token' })).status).toBe(401);
   });
+
+  test('When the IdP renames a directory user, then the handle follows a new login name but not a change of case, and the old NameID no longer signs in', async () => {
+    const { scim } = await teamWithProfile('Rename', 'directory');
+    const suffix = randomUUID().slice(0, 6);
+    const created = await scim('POST', '/Users', { schemas: [CORE], userName: `Jane.Doe.${suffix}@Acme.com` });
+    const id = created.body.id as string;
+    const handleOf = async () => (await server.services.store.users.getAnyTeam(id))!.handle;
+    const first = await handleOf();
+    await server.services.store.users.update({ ...(await server.services.store.users.getAnyTeam(id))!, nameId: `jane.doe.${suffix}@acme.com` }, (await server.services.store.users.getAnyTeam(id))!.version);
+    const patch = (value: string) => scim('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value }] });
+
+    const recased = await patch(`JANE.DOE.${suffix}@ACME.COM`);
+    expect(recased.body.userName).toBe(`JANE.DOE.${suffix}@ACME.COM`);
+    expect(await handleOf()).toBe(first);
+    expect((await server.services.store.users.getAnyTeam(id))!.nameId).toBe(`jane.doe.${suffix}@acme.com`);
+
+    const renamed = await patch(`Jane.Smith.${suffix}@Acme.com`);
+    expect(renamed.body.userName).toBe(`Jane.Smith.${suffix}@Acme.com`);
+    expect(await handleOf()).toMatch(new RegExp(`^jane\\.smith\\.${suffix}`));
+    expect((await server.services.store.users.getAnyTeam(id))!.nameId).toBeNull();
+  });
 });
