@@ -6,6 +6,7 @@ import { MongoGroupRepo } from './groups';
 import { MongoInvitationRepo } from './invitations';
 import { MongoInstanceSecretRepo, MongoSpKeyRepo } from './keys';
 import { createModels, ensureIndexes, type Models } from './models';
+import { upgradeForScimProfiles } from './upgrade-scim-profile';
 import { MongoProvisioningLogRepo } from './provisioning-log';
 import { MongoRateLimitRepo } from './rate-limits';
 import { MongoReplayCacheRepo } from './replay-cache';
@@ -77,6 +78,7 @@ export async function openMongoStore(uri: string, options: MongoOptions = {}): P
   const connection = await mongoose.createConnection(uri, { autoIndex: false, ...(options.dbName ? { dbName: options.dbName } : {}) }).asPromise();
   try {
     const models = createModels(connection);
+    await upgradeForScimProfiles(models);
     await ensureIndexes(models);
     return new MongoStore(connection, models);
   } catch (e) {
