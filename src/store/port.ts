@@ -10,8 +10,7 @@ import type { FilterNode } from './query';
 export type Role = 'owner' | 'admin' | 'member';
 export type UserStatus = 'active' | 'suspended' | 'pending';
 export type ManagedBy = 'scim' | 'sso' | 'manual';
-/** How the team's SCIM users are read and linked to SAML (src/scim/profile.ts). */
-export type ScimProfile = 'strict' | 'directory';
+export type ScimProfile = 'strict' | 'directory'; // src/scim/profile.ts
 
 /** ISO-8601 UTC timestamps with milliseconds: they sort lexicographically. */
 export type Timestamp = string;
@@ -24,8 +23,7 @@ export interface Team {
   groupManagedRoles: boolean;
   /** When on, an email-shaped SAML identifier provisioned through SCIM gets a validation mail (issue 21). */
   validateSamlEmails: boolean;
-  /** Absent means 'strict' (src/scim/profile.ts); adapters always return it. */
-  scimProfile?: ScimProfile;
+  scimProfile?: ScimProfile; // absent means 'strict'; adapters always return it
 }
 
 export interface User {
@@ -33,12 +31,7 @@ export interface User {
   teamId: string;
   /** The public handle; unique on the instance; a-z0-9_.-. Also the SCIM userName unless `userName` is set. */
   handle: string;
-  /**
-   * The SCIM userName exactly as the IdP sent it, for users written under the directory profile
-   * (unique within the team, ignoring A–Z case; it is then the SAML subject). Null/absent: the
-   * handle is the userName and externalId is the subject (strict profile).
-   */
-  userName?: string | null;
+  userName?: string | null; // directory profile: as sent, unique per team ignoring A–Z case, the SAML subject
   /** Sign-in email for password users; unique on the instance when set. */
   email: string | null;
   displayName: string;
@@ -470,9 +463,8 @@ export interface UserRepo {
   getAnyTeam(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   findByHandle(handle: string): Promise<User | null>;
-  /** A strict user (userName null) before a directory user when several directory users share it. */
-  findByExternalId(teamId: string, externalId: string): Promise<User | null>;
-  /** The directory user of the team whose userName equals this one ignoring A–Z case (foldUserName). */
+  findByExternalId(teamId: string, externalId: string): Promise<User | null>; // a strict user first
+  /** The team's directory user with this userName, ignoring A–Z case (foldUserName). */
   findByUserName(teamId: string, userName: string): Promise<User | null>;
   findByNameId(teamId: string, idpId: string, nameId: string): Promise<User | null>;
   list(teamId: string, query: UserQuery): Promise<Page<User>>;
