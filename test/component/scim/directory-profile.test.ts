@@ -184,4 +184,30 @@ describe('SCIM profile: strict (default) and directory', () => {
     expect(await handleOf()).toMatch(new RegExp(`^jane\\.smith\\.${suffix}`));
     expect((await server.services.store.users.getAnyTeam(id))!.nameId).toBeNull();
   });
+
+  test('When an attacker with another team\'s token probes a userName team A uses, then lookups find nothing, a create succeeds, and nothing reveals team A\'s person', async () => {
+    const victim = await teamWithProfile('Victim', 'directory');
+    const attacker = await teamWithProfile('Attacker', 'directory');
+    const userName = `ceo.${randomUUID().slice(0, 6)}@Victim.com`;
+    const person = await victim.scim('POST', '/Users', { schemas: [CORE], userName });
+    expect((await attacker.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).body.totalResults).toBe(0);
+    expect((await attacker.scim('GET', `/Users/${person.body.id}`)).status).toBe(404);
+    const probe = await attacker.scim('POST', '/Users', { schemas: [CORE], userName: userName.toLowerCase() });
+    expect(probe.status).toBe(201);
+    expect(JSON.stringify(probe.body)).not.toContain(person.body.id);
+  });
+
+  test('When two creates race with one userName in different case, then exactly one is created and the other is a 409; racing creates in two teams both succeed with distinct handles', async () => {
+    const { scim } = await teamWithProfile('Race', 'directory');
+    const userName = `Race.${randomUUID().slice(0, 6)}@X.com`;
+    const replies = await Promise.all([userName, userName.toLowerCase(), userName.toUpperCase()].map((u) => scim('POST', '/Users', { schemas: [CORE], userName: u })));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+
+    const teams = await Promise.all([teamWithProfile('Race A', 'directory'), teamWithProfile('Race B', 'directory')]);
+    const shared = `Same.${randomUUID().slice(0, 6)}@X.com`;
+    const created = await Promise.all(teams.map((t) => t.scim('POST', '/Users', { schemas: [CORE], userName: shared })));
+    expect(created.map((r) => r.status)).toEqual([201, 201]);
+    const handles = await Promise.all(created.map(async (r) => (await server.services.store.users.getAnyTeam(r.body.id))!.handle));
+    expect(handles[0]).not.toBe(handles[1]);
+  });
 });
