@@ -18,7 +18,8 @@ import { EMAIL_VALIDATION_SCHEMA } from './schemas';
 import { checkIfMatch } from './etag';
 import { parseFilter, parseSortBy } from './filter';
 import type { ListRequest } from './list-request';
-import { applyUserPatch } from './patch';
+import { applyPatch, applyUserPatch } from './patch';
+import { USER_RESOURCE_TYPE } from './resource-types';
 import { groupOfUserFilter } from './user-group-filter';
 import { foldUserName, teamScimProfile, type ScimProfile } from './profile';
 import { buildUserResource, formatVersion, type GroupRef, parseUserInput, splitUserResource, type StoredUserParts, type UserResource } from './user-input';
@@ -178,7 +179,11 @@ export class ScimUserService {
       'user.patched',
       id,
       ifMatch,
-      (current) => splitUserResource(applyUserPatch(this.toResource(current), body, this.inputOptions(profile)), profile),
+      (current) => {
+        const resource = this.toResource(current);
+        const rules = patchProfile(current, profile, resource, body);
+        return splitUserResource(applyUserPatch(resource, body, this.inputOptions(rules)), rules);
+      },
       invite,
       note,
     );
@@ -345,6 +350,18 @@ export class ScimUserService {
 function refuseOwnerRemoval(user: User, what: 'deleted' | 'suspended'): void {
   if (user.role === 'owner')
     throw new ScimError(400, `User ${user.id} (${user.handle}) is a team owner and cannot be ${what} through SCIM; an owner changes ownership in Gatehouse first.`, 'mutability');
+}
+
+/**
+ * The rules a PATCH is read with: the user's own (the profile it was written under) unless the PATCH
+ * changes userName, then the team's. So an unrelated PATCH (suspend, a new title) after a profile
+ * switch never changes how that person signs in; PUT and POST always use the team's profile.
+ */
+function patchProfile(current: User, teamProfile: ScimProfile, resource: UserResource, body: unknown): ScimProfile {
+  const own: ScimProfile = current.userName != null ? 'directory' : 'strict';
+  if (own === teamProfile) return teamProfile;
+  const patched = applyPatch(resource, body, USER_RESOURCE_TYPE);
+  return patched['userName'] === resource.userName ? own : teamProfile;
 }
 
 function userNameTaken(userName: string): ScimError {

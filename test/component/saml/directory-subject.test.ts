@@ -49,6 +49,33 @@ describe('Directory profile: the NameID is matched to userName', () => {
     // …and only its exact externalId: the directory's case-insensitive rule is not applied to it.
     const upper = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'OLD.TIMER@before.test' });
     expect(labelOf(upper.location)).toBe('not-provisioned');
+
+    // An unrelated PATCH (suspend, reinstate) keeps the user's own rule: still linked by externalId.
+    const patch = (Operations: unknown[]) => call(server.url, 'PATCH', `/scim/v2/Users/${old.body.id}`, { token, json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations } });
+    expect((await patch([{ op: 'replace', path: 'active', value: false }])).status).toBe(200);
+    expect((await patch([{ op: 'replace', path: 'active', value: true }])).status).toBe(200);
+    expect((await server.services.store.users.getAnyTeam(old.body.id))!.userName).toBeNull();
+    expect((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'old.timer@before.test' })).location).toBe('/me');
+
+    // A PATCH that renames it applies the team's (directory) rules: the new userName becomes the subject.
+    const renamed = await patch([{ op: 'replace', path: 'userName', value: 'Old.Timer@Before.test' }]);
+    expect(renamed.body.userName).toBe('Old.Timer@Before.test');
+    expect((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'old.timer@before.test' })).location).toBe('/me');
+    expect(labelOf((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'somebody@before.test' })).location)).toBe('not-provisioned');
+  });
+
+  test('When a directory team switches back to strict, then its directory users can still be suspended by PATCH and keep signing in by userName', async () => {
+    const { team, idp, idpId, scim } = await directoryTeam('Back');
+    const created = await scim('POST', '/Users', { schemas: [CORE], userName: 'Eve.Adams@Back.test' });
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'strict' } });
+    const patch = (Operations: unknown[]) => scim('PATCH', `/Users/${created.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations });
+    expect((await patch([{ op: 'replace', path: 'active', value: 'False' }])).body.active).toBe(false);
+    expect((await patch([{ op: 'replace', path: 'active', value: 'True' }])).body.active).toBe(true);
+    expect((await signInThrough(server, idp, team.teamId, idpId, { nameId: 'eve.adams@back.test' })).location).toBe('/me');
+    // A full replace states the person again under the team's rules: strict says what to fix.
+    const put = await scim('PUT', `/Users/${created.body.id}`, { schemas: [CORE], userName: 'Eve.Adams@Back.test' });
+    expect(put.status).toBe(400);
+    expect(put.body.detail).toContain('capital letters');
   });
 
   test('When an admin runs the connection test, then the report says the NameID must match userName, and finds the person whatever the case', async () => {
