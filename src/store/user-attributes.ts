@@ -37,14 +37,11 @@ const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9_-]*|\$ref)$/;
 const SCHEMA_URN = /^urn:[A-Za-z0-9][A-Za-z0-9._:-]*$/i;
 
 /**
- * The comparison key of a directory-profile userName (RFC 7643 caseExact=false): only A–Z fold to
- * a–z. ASCII only on purpose: SQLite's NOCASE, LIKE and lower() fold exactly these without ICU, so
- * the stored key, SQL comparisons and MongoDB's stored key agree; Unicode folding differs between
- * engines and versions (İ, ß, final sigma). Two userNames differing only in É/é are two people.
+ * The comparison key of a directory-profile userName (RFC 7643 caseExact=false, unique per team):
+ * the store's one case-folding rule, A–Z only (src/store/case-fold.ts), stored and compared by both
+ * adapters, so `É`/`é` are two userNames everywhere.
  */
-export function foldUserName(userName: string): string {
-  return userName.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-}
+export const foldUserName = foldCase;
 
 export class UnmappableAttributeError extends Error {
   constructor(path: string) {
