@@ -57,6 +57,9 @@ export function corpusPeople(teamId: string, s: string): Record<string, NewUser>
       handle: `empty.${s}`, displayName: 'Empty Values', externalId: null, createdAt: at(8),
       scim: { title: null, name: {}, emails: [], phoneNumbers: [], verified: null, score: 0 },
     }),
+    // Directory-profile users: userName is their own (as sent), the handle derived; externalId shared.
+    dana: newUser(teamId, { handle: `dana.${s}`, userName: `Dana.Scully.${s}@FBI.test`, displayName: 'Dana Scully', externalId: 'shared-ext', createdAt: at(9), scim: {} }),
+    fox: newUser(teamId, { handle: `aaa.fox.${s}`, userName: `Zz.Fox.${s}@fbi.test`, displayName: 'Fox Mulder', externalId: 'shared-ext', createdAt: at(10), scim: {} }),
   };
 }
 
@@ -64,6 +67,7 @@ export function corpusPeople(teamId: string, s: string): Record<string, NewUser>
 export function userFilterCorpus(s: string): Array<[string, FilterNode]> {
   const text = [
     `userName eq "ADA.${s}"`, 'userName sw "GR"', 'userName co "."', 'userName ew "X"',
+    `userName eq "DANA.SCULLY.${s}@fbi.TEST"`, `userName eq "dana.${s}"`, 'userName sw "dana."', 'userName co "@FBI"', 'userName ew ".TEST"', 'userName gt "zz"', 'not (userName co "fbi")', 'externalId eq "shared-ext"',
     'displayName eq "ada LOVELACE"', 'displayName co "OVE"', 'displayName sw "é"', 'displayName sw "É"', 'displayName eq "émile zola"', 'displayName eq "ÉMILE ZOLA"',
     'displayName co "."', 'displayName co "*c ("', 'displayName co ")+[y]?"', 'displayName co "%"', 'displayName co "_"', `displayName co "'"`,
     'displayName gt "Grace"', 'displayName le "grace hopper"', 'displayName lt "É"',

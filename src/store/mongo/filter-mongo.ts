@@ -78,6 +78,8 @@ export const SORT_KEY = '_sortKey';
 export function sortKeyExpression(sortBy: string | undefined): Record<string, unknown> | null {
   if (!sortBy) return null;
   const attribute = resolveUserAttribute(parseAttributePath(sortBy));
+  // userName: a directory user's folded userName, else the handle (SQLite: COALESCE(user_name_key, lower(handle))).
+  if (attribute.kind === 'column' && attribute.column === 'handle') return { $ifNull: ['$userNameKey', '$handleLower'] };
   if (attribute.kind !== 'scim') return null;
   const value = `$${scimPath(attribute.segments, attribute.sub)}`;
   return { $cond: [{ $in: [{ $type: value }, ['array', 'object', 'missing']] }, null, value] };
@@ -87,6 +89,7 @@ function sortField(sortBy: string): string {
   const attribute = resolveUserAttribute(parseAttributePath(sortBy));
   switch (attribute.kind) {
     case 'column': {
+      if (attribute.column === 'handle') return SORT_KEY;
       const field = COLUMN_FIELDS[attribute.column];
       return attribute.caseInsensitive && field.lower ? field.lower : field.path;
     }
