@@ -64,6 +64,9 @@ beforeAll(async () => {
   const foreign = await store.groups.create({ id: crypto.randomUUID(), teamId: other.id, displayName: 'Engineering', externalId: 'ext-eng', roleGranted: null }, [stranger.id]);
   groupDocs.push(groupDoc(foreign.group));
   memberDocs.push({ _id: `${foreign.group.id}/${stranger.id}`, groupId: foreign.group.id, userId: stranger.id, teamId: other.id, joinedAt: foreign.group.createdAt, position: 0 });
+  // Joining a group bumps a user's version and lastModified: the documents are the users as stored now.
+  const current = await Promise.all(userDocs.map((doc) => store.users.getAnyTeam(String(doc['_id']))));
+  userDocs.splice(0, userDocs.length, ...current.map((user) => userDoc(user!)));
 });
 
 afterAll(async () => {
