@@ -4,7 +4,8 @@ import type { Config } from '../config';
 import { addSeconds, nowIso, randomSecret, sha256Hex } from '../crypto';
 import { AppError, badRequest, conflict, notFound } from '../http/errors';
 import { emailValidationMail } from '../mail/email-validation-mail';
-import { invitationMail, type InvitationMailInput } from '../mail/invitation-mail';
+import { invitationMail } from '../mail/invitation-mail';
+import type { LinkMailInput } from '../mail/link-mail';
 import type { Mail, Mailer } from '../mail/mailer';
 import { ScimError } from '../scim/errors';
 import type { AuditActor, Invitation, InvitationPurpose, ScimToken, Store, Team, User } from '../store/port';
@@ -45,7 +46,7 @@ export class InvitationLinkError extends AppError {
 /** What differs between the kinds of mailed link: their page, mail, audit names and what a dead link says. */
 interface LinkKind {
   path: string;
-  mail: (input: InvitationMailInput) => Mail;
+  mail: (input: LinkMailInput) => Mail;
   /** Audit actions are `${audit}.created`, `.sent`, `.send-failed`. */
   audit: string;
   invalid: string;

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { InvitationLinkError } from '../accounts/invitation-service';
 import { AppError } from '../http/errors';
-import { formatExpiry } from '../mail/invitation-mail';
+import { formatExpiry } from '../mail/link-mail';
 import type { WebContext } from './web-context';
 
 const TITLES: Record<InvitationLinkError['problem'], string> = {

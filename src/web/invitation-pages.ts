@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { AppError } from '../http/errors';
 import { errorFormat } from '../http/middleware';
 import { ipKey, type RateLimits } from '../http/rate-limits';
-import { formatExpiry } from '../mail/invitation-mail';
+import { formatExpiry } from '../mail/link-mail';
 import { createCsrf } from './csrf';
 import { Pages } from './pages';
 

@@ -1,4 +1,5 @@
-import { formatExpiry, invitationMail } from '../../../src/mail/invitation-mail';
+import { invitationMail } from '../../../src/mail/invitation-mail';
+import { formatExpiry } from '../../../src/mail/link-mail';
 
 describe('Invitation mail text', () => {
   const input = { to: 'ada@acme.test', teamName: 'Acme <Rockets> & "Sons"', link: 'https://gh.example/invitations/accept?token=abc_DEF-123', expiresAt: new Date('2026-11-30T14:05:00Z') };
