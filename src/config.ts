@@ -42,6 +42,7 @@ const envSchema = z.object({
   RATE_LIMIT_STORE: z.enum(['store', 'memory']).default('store'),
   METRICS_TOKEN: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().min(1).default(12),
+  PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   GATEHOUSE_DEMO: bool(false),
   KEY_ENCRYPTION_KEY: z.string().optional(),
   KEY_ENCRYPTION_KEY_PREVIOUS: list,
@@ -77,6 +78,8 @@ export interface Config {
   rateLimitStore: 'store' | 'memory';
   metricsToken?: string;
   sessionTtlHours: number;
+  /** How often expired sessions, SAML requests, replay-cache entries and rate-limit windows are deleted. */
+  purgeIntervalSeconds: number;
   /** `npm run demo`: serves the mock IdP under /demo-idp/ and marks every page as a demo. */
   demo: boolean;
   /** Wraps the SP private keys and instance secrets in the store (AES-256-GCM); unset: stored plain, with a warning. */
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitStore: e.RATE_LIMIT_STORE,
     metricsToken: e.METRICS_TOKEN || undefined,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    purgeIntervalSeconds: e.PURGE_INTERVAL_SECONDS,
     demo: e.GATEHOUSE_DEMO,
     keyEncryptionKey: e.KEY_ENCRYPTION_KEY || undefined,
     keyEncryptionKeyPrevious: e.KEY_ENCRYPTION_KEY_PREVIOUS,

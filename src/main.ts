@@ -60,6 +60,7 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   services.samlScheduler.start();
+  services.expiredRowPurger.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
@@ -82,6 +83,7 @@ export async function startGatehouse(config: Config, logger = createLogger(confi
         server.closeIdleConnections();
       });
       await services.samlScheduler.stop();
+      await services.expiredRowPurger.stop();
       await services.provisioningLog.flush();
       await services.invitations.idle();
       await store.close();

@@ -7,6 +7,7 @@ import { createAuditor, type Auditor } from './accounts/audit';
 import { EmailValidationService } from './accounts/email-validation-service';
 import { InvitationService } from './accounts/invitation-service';
 import type { Config } from './config';
+import { ExpiredRowPurger } from './expired-row-purger';
 import { RateLimits } from './http/rate-limits';
 import { createMailer, type Mailer } from './mail/mailer';
 import { IdentityProviderService } from './saml/idp-service';
@@ -43,6 +44,8 @@ export interface Services {
   sso: SsoService;
   metadataRefresher: MetadataRefresher;
   samlScheduler: SamlScheduler;
+  /** Deletes expired rows on a schedule (PURGE_INTERVAL_SECONDS); started and stopped by the composition root. */
+  expiredRowPurger: ExpiredRowPurger;
   groups: GroupService;
   /** The groups a user belongs to, for the SCIM User resource's read-only `groups` attribute. */
   groupsOfUser: (teamId: string, userId: string) => Promise<GroupOfUser[]>;
@@ -82,12 +85,13 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const spKeyring = new SpKeyring(store, keyWrap);
   const sso = new SsoService(store, config, audit, accounts, new RedirectPolicy(config.publicUrl, config.redirectAllowlist), spKeyring, logger, options.csrfSecret ?? null);
   const metadataRefresher = new MetadataRefresher(store, config, audit, logger);
-  const samlScheduler = new SamlScheduler(store, metadataRefresher, logger);
+  const samlScheduler = new SamlScheduler(metadataRefresher, logger);
+  const expiredRowPurger = new ExpiredRowPurger(store, config.purgeIntervalSeconds * 1000, logger);
   const groups = new GroupService(store);
   const groupsOfUser = (teamId: string, userId: string) => store.groups.groupsOfUser(teamId, userId);
   const teamSettings = new TeamSettingsService(store, audit);
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
   const passport = createPassport({ accounts, scimTokens, sso });
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), auditLog: new AuditLogService(store) };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, expiredRowPurger, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), auditLog: new AuditLogService(store) };
 }

@@ -1,22 +1,18 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/port';
 import type { MetadataRefresher } from './metadata-refresh';
 
 const MAX_TICK_MS = 15 * 60_000;
-/** Expired requests stay a day, so a late answer is told "request expired" rather than "unknown request". */
-export const REQUEST_GRACE_MS = 24 * 3600_000;
 
 /**
- * The SAML side's background work, started and stopped by the composition root: metadata
- * refresh when due, and sweeping expired requests, replay-cache entries and test runs.
- * Every instance may run it; the refresh takes a lease per IdP, the sweeps are idempotent.
+ * The SAML side's background work, started and stopped by the composition root: metadata refresh
+ * when due. Every instance may run it; the refresh takes a lease per IdP. (Expired SAML requests,
+ * test runs and replay-cache entries are deleted by the ExpiredRowPurger.)
  */
 export class SamlScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
   constructor(
-    private readonly store: Store,
     private readonly refresher: MetadataRefresher,
     private readonly logger: Logger,
   ) {}
@@ -43,10 +39,5 @@ export class SamlScheduler {
 
   async runOnce(now: Date = new Date()): Promise<void> {
     await this.refresher.refreshDue(now);
-    const before = new Date(now.getTime() - REQUEST_GRACE_MS).toISOString();
-    await this.store.samlRequests.deleteExpired(before);
-    await this.store.samlTestRuns.deleteExpired(new Date(now.getTime() - 7 * 24 * 3600_000).toISOString());
-    await this.store.replayCache.deleteExpired(now.toISOString());
-    await this.store.rateLimits.deleteExpired(now);
   }
 }

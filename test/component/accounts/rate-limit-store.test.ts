@@ -1,6 +1,6 @@
 /**
  * Sign-in limits counted in the store (RATE_LIMIT_STORE=store, the default) through the real server:
- * the window is a row of the store, and the scheduler's sweep removes it once it has ended.
+ * the window is a row of the store, and the expired-row purge removes it once it has ended.
  */
 import { operatorActor } from '../../../src/accounts/audit';
 import { call } from '../../support/http';
@@ -26,8 +26,8 @@ describe('Sign-in rate limits kept in the store', () => {
     const window = await server.services.store.rateLimits.get(`login-email:email:${email}`, new Date());
     expect(window).toMatchObject({ hits: 3 });
 
-    // The scheduler's round 16 minutes later: the 15-minute window has ended and is swept.
-    await server.services.samlScheduler.runOnce(new Date(Date.now() + 16 * 60_000));
+    // The expired-row purge 16 minutes later: the 15-minute window has ended and is swept.
+    await server.services.expiredRowPurger.purgeOnce(new Date(Date.now() + 16 * 60_000));
     expect(await server.services.store.rateLimits.get(`login-email:email:${email}`, new Date())).toBeNull();
     expect((await guess('correct horse battery')).status).toBe(200);
   });

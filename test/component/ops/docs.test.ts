@@ -40,6 +40,7 @@ describe('docs/CONFIGURATION.md', () => {
       INVITATION_TTL_HOURS: ['invitationTtlHours', 168],
       LOGIN_RATE_LIMIT: ['loginRateLimit', 10],
       SESSION_TTL_HOURS: ['sessionTtlHours', 12],
+      PURGE_INTERVAL_SECONDS: ['purgeIntervalSeconds', 600],
       MAIL_FROM: ['mailFrom', 'Gatehouse <gatehouse@localhost>'],
     };
     for (const [key, [field, value]] of Object.entries(expected)) {
