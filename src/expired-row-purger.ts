@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startRepeatingTask, type RepeatingTask } from './repeating-task';
 import type { Store } from './store/port';
 
 /** Expired SAML requests stay a day, so a late answer is told "request expired" rather than "unknown request". */
@@ -21,8 +22,7 @@ export interface PurgeCounts {
  * only keeps tables small. Every instance may run it on a shared store: the deletes are idempotent.
  */
 export class ExpiredRowPurger {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private task: RepeatingTask | null = null;
 
   constructor(
     private readonly store: Store,
@@ -31,23 +31,14 @@ export class ExpiredRowPurger {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      // A failed round is logged and retried at the next tick; it must never take the server down.
-      this.running = this.purgeOnce()
-        .catch((err) => this.logger.error({ err }, 'purging expired rows failed; retrying at the next interval'))
-        .finally(() => (this.running = null));
-    }, this.intervalMs);
-    // The schedule alone must not keep the process alive (tests, CLI use of the services).
-    this.timer.unref();
+    if (this.task) return;
+    this.task = startRepeatingTask(() => this.purgeOnce(), this.intervalMs, this.logger, 'purging expired rows failed; retrying at the next interval');
   }
 
   /** Stops the schedule and waits for a round in progress (the store closes right after). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task?.stop();
+    this.task = null;
   }
 
   /** One round, as the schedule runs it; `now` is a parameter so a test can look ahead. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startRepeatingTask, type RepeatingTask } from '../repeating-task';
 import type { MetadataRefresher } from './metadata-refresh';
 
 const MAX_TICK_MS = 15 * 60_000;
@@ -9,8 +10,7 @@ const MAX_TICK_MS = 15 * 60_000;
  * test runs and replay-cache entries are deleted by the ExpiredRowPurger.)
  */
 export class SamlScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private task: RepeatingTask | null = null;
 
   constructor(
     private readonly refresher: MetadataRefresher,
@@ -18,23 +18,16 @@ export class SamlScheduler {
   ) {}
 
   start(): void {
-    if (this.timer) return;
+    if (this.task) return;
     const interval = this.refresher.intervalMs;
     const tick = interval > 0 ? Math.max(1000, Math.min(MAX_TICK_MS, interval / 4)) : MAX_TICK_MS;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err) => this.logger.error({ err }, 'SAML background round failed'))
-        .finally(() => (this.running = null));
-    }, tick);
-    this.timer.unref();
+    this.task = startRepeatingTask(() => this.runOnce(), tick, this.logger, 'SAML background round failed');
   }
 
   /** Stops the schedule and waits for a round in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task?.stop();
+    this.task = null;
   }
 
   async runOnce(now: Date = new Date()): Promise<void> {
