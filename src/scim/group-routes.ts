@@ -12,6 +12,7 @@ import { parseListRequest, parseProjection, parseSearchRequest, type ListRequest
 import { parseAttributeList, projectResource, type ProjectionRequest } from './projection';
 import { GROUP_RESOURCE_TYPE } from './resource-types';
 import { formatVersion } from './user-input';
+import { groupETag, isNotModified } from './etag';
 import { GROUP_SCHEMA, LIST_RESPONSE_SCHEMA } from './schemas';
 import { scimTokenOf } from './scim-auth';
 import type { ScimResource } from './values';
@@ -45,14 +46,14 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
     const members = item.members?.map((m: GroupMember) => ({ value: m.id, display: m.displayName }));
     const resource = buildGroupResource(
       { id: item.group.id, displayName: item.group.displayName, externalId: item.group.externalId, ...(members ? { members } : {}) },
-      { created: item.group.createdAt, lastModified: item.group.updatedAt, location: location(item.group), version: item.group.version },
+      { created: item.group.createdAt, lastModified: item.group.updatedAt, location: location(item.group), version: groupETag(item.group.version, item.members) },
       `${base()}/Users`,
     );
     return projectResource(resource, projection, GROUP_RESOURCE_TYPE);
   };
 
   const send = (res: Response, status: number, item: GroupWithMembers, projection: ProjectionRequest) => {
-    res.status(status).type('application/scim+json').setHeader('ETag', formatVersion(item.group.version));
+    res.status(status).type('application/scim+json').setHeader('ETag', groupETag(item.group.version, item.members));
     res.setHeader('Location', location(item.group));
     res.send(JSON.stringify(resourceOf(item, projection)));
   };
@@ -93,6 +94,12 @@ export function groupRoutes(deps: GroupRouteDeps): Router {
   router.get('/:id', async (req, res) => {
     const projection = parseProjection(req.query as Record<string, unknown>);
     const item = await deps.groups.get(scimTokenOf(res).teamId, String(req.params.id), wantsMembers(projection));
+    const etag = groupETag(item.group.version, item.members);
+    if (isNotModified(req.get('if-none-match'), etag)) {
+      res.status(304).setHeader('ETag', etag);
+      res.end();
+      return;
+    }
     send(res, 200, item, projection);
   });
 
