@@ -1,7 +1,8 @@
 /**
- * Many instances, one truth: two real Gatehouse processes on one DATA_DIR (SQLite WAL) and one
- * CERTS_DIR, behind one PUBLIC_URL as a load balancer would put them. Nothing that matters may
- * live in a process: AuthnRequest IDs, the replay cache and sessions are in the store.
+ * Many instances, one truth: two real Gatehouse processes on one store (a SQLite DATA_DIR in WAL
+ * mode, or one MongoDB), behind one PUBLIC_URL as a load balancer would put them. Nothing that
+ * matters may live in a process or a file: AuthnRequest IDs, the replay cache, sessions and the SP
+ * key pair are in the store (CERTS_DIR is only read once, to import an older installation's keys).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -49,7 +50,7 @@ describe(`Two Gatehouse processes on ${sharedStoreName}`, () => {
     const created = await runCli(['team', 'create', '--init', '--name', 'Acme', '--owner-email', 'ada@acme.test', '--password-stdin', '--json'], env, 'ada-password-1\n');
     if (created.code !== 0) throw new Error(created.stderr);
     teamId = JSON.parse(created.stdout).team.id;
-    // One after the other: the first start writes the SP key and certificate that both then share.
+    // One after the other: the first start creates the SP key pair in the store, the second reads it from there.
     a = await startProcess(env);
     b = await startProcess(env);
     const login = await call(a.url, 'POST', '/login?persist=false', { json: { email: 'ada@acme.test', password: 'ada-password-1' } });
