@@ -231,24 +231,22 @@ describe('Groups', () => {
       expect(() => plan({ op: 'add', path: 'members', value: [{ value: 'a' }] }, { op: 'add', path: 'members', value: [{ value: '' }] })).toThrow(/Operation 2/);
     });
 
-    it('When 50,000 members are added and 25,000 removed by value list in one request, then planning stays linear (well under a second)', () => {
-      const added = ids(0, 50_000);
-      const started = performance.now();
+    // Correctness at the sizes IdPs send; how fast large member PATCHes run is measured by bench/scim-groups.ts, not here.
+    it('When 50,000 members are added (some listed twice) and 25,000 removed by value list in one request, then the plan adds each remaining one once and removes the others, in the order sent', () => {
+      const added = [...ids(0, 50_000), ...ids(40_000, 40_100)];
       const result = plan(
         { op: 'add', path: 'members', value: added.map((value) => ({ value })) },
         { op: 'remove', path: 'members', value: ids(0, 25_000).map((value) => ({ value })) },
       );
-      const elapsed = performance.now() - started;
-      expect(result.add).toEqual(ids(25_000, 50_000));
-      expect(result.remove).toEqual(ids(0, 25_000));
-      expect(elapsed).toBeLessThan(1000);
+      expect(result).toEqual({ ...empty, add: ids(25_000, 50_000), remove: ids(0, 25_000) });
     });
 
-    it('When 5,000 members are added to an in-memory group document, then it is fast too', () => {
-      const started = performance.now();
+    it('When 5,000 members are added to an in-memory group document that has two of them, then it holds each of the 5,000 once, the existing ones first', () => {
       const result = applyGroupPatch(group(), patchBody({ op: 'add', path: 'members', value: ids(0, 5000).map((value) => ({ value })) }));
-      expect((result['members'] as unknown[]).length).toBe(5000);
-      expect(performance.now() - started).toBeLessThan(1000);
+      const members = memberIds(result);
+      expect(members).toHaveLength(5000);
+      expect(new Set(members)).toEqual(new Set(ids(0, 5000)));
+      expect(members.slice(0, 3)).toEqual(['user-1', 'user-2', 'user-0']);
     });
   });
 });
