@@ -1,5 +1,4 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
-import { getVerifiedXml, parseDomFromString } from '@node-saml/node-saml/lib/xml';
 import type { SamlRefusalLabel } from './response-checks';
 
 export interface NodeSamlVerifyInput {
@@ -17,6 +16,13 @@ export interface NodeSamlVerifyInput {
    * a refusal report after node-saml already refused on conditions; never to accept a response.
    */
   checkConditions?: boolean;
+  /**
+   * The Response element carries a signature of its own: it must verify too. node-saml verifies the
+   * envelope's signature on every response anyway; told so, it refuses one that fails ("Invalid
+   * document signature") instead of accepting it because the assertion's holds — one verification,
+   * not a second pass of our own over the same bytes.
+   */
+  responseSigned?: boolean;
 }
 
 /**
@@ -50,8 +56,9 @@ export async function verifyWithNodeSaml(input: NodeSamlVerifyInput): Promise<{ 
       idpIssuer: input.idpEntityId,
       idpCert: input.idpCerts,
       wantAssertionsSigned: true,
-      // A signed Response is welcome but not required; an unsigned assertion inside one is still refused.
-      wantAuthnResponseSigned: false,
+      // A signed Response is welcome but not required (an unsigned assertion inside one is still
+      // refused); a Response signature that is present must hold, as its InResponseTo is trusted.
+      wantAuthnResponseSigned: input.responseSigned === true,
       acceptedClockSkewMs: input.checkConditions === false ? -1 : input.clockSkewMs,
       // Request IDs live in our shared store; the caller checks InResponseTo (single use, expiry).
       validateInResponseTo: ValidateInResponseTo.never,
@@ -62,17 +69,6 @@ export async function verifyWithNodeSaml(input: NodeSamlVerifyInput): Promise<{ 
   const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: input.base64 });
   if (!profile || typeof profile.getAssertionXml !== 'function') throw new Error('Missing SAML assertion');
   return { profile, signedAssertionXml: profile.getAssertionXml() };
-}
-
-/**
- * Whether the Response element's own signature verifies with the stored certificates. node-saml
- * (wantAuthnResponseSigned: false) accepts a Response whose envelope signature fails as long as
- * the assertion's holds; the ACS trusts the envelope's InResponseTo only when this is true.
- */
-export async function responseSignatureVerifies(base64: string, idpCerts: string[]): Promise<boolean> {
-  const xml = Buffer.from(base64, 'base64').toString('utf8');
-  const doc = await parseDomFromString(xml);
-  return getVerifiedXml(xml, doc.documentElement, idpCerts) !== null;
 }
 
 /** node-saml 5.1 error messages (lib/saml.js, lib/xml.js) → our labels. Unknown messages → response-invalid. */

@@ -57,6 +57,14 @@ describe('a valid SAML Response', () => {
     expect(result.ok).toBe(true);
   });
 
+  it("When an attacker edits the signed Response's envelope (its Destination) and leaves the signed assertion alone, then the broken envelope signature refuses it and says so", async () => {
+    const xml = idp.responseXml({ sp, now, inResponseTo: '_req1', sign: 'both' }).replace(`Destination="${sp.acsUrl}"`, `Destination="${sp.acsUrl}?x"`);
+    expect(xml).toContain('?x"');
+    const result = await refusal(Buffer.from(xml).toString('base64'), { sp: { ...sp, acsUrl: `${sp.acsUrl}?x` } });
+    expect(result.label).toBe('signature-invalid');
+    expect(result.message).toMatch(/Response's own signature does not verify/);
+  });
+
   it('When the NameID has no Format, then it counts as unspecified and is accepted', async () => {
     const result = await validate(respond({ nameIdFormat: null, nameId: 'E12345' }));
     expect(result.ok && result.assertion).toMatchObject({ nameId: 'E12345', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified' });
