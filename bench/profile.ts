@@ -1,7 +1,7 @@
 /**
  * `npm run bench:profile -- <scenario> [users]`: where a SCIM request's time goes. Starts the real
  * server (compiled, as bench/children.ts runs it), seeds `users` users through POST /Users (timed),
- * runs one scenario (filter | patch | list | post) with 16 connections and prints req/s, the server's
+ * runs one scenario (filter | patch | list | post) with 16 connections (BENCH_CONNECTIONS) and prints req/s, the server's
  * CPU time per request and its memory by mapping; then profiles a second window and prints the
  * functions with the most self time, the heaviest files and packages, and our functions' inclusive time.
  * PROFILE=0 skips the profile; BENCH_NODE_FLAGS adds node flags to the server (e.g. to compare V8
@@ -18,6 +18,8 @@ interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[
 const scenario = process.argv[2] ?? 'filter';
 const users = Number(process.argv[3] ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+// BENCH_CONNECTIONS=1: one request at a time (a lone write's latency path).
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 
 async function main(): Promise<void> {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
         return { ...r, method: 'GET', path: `${prefix}/Users?filter=${encodeURIComponent(`userName eq "seed.${pick(users)}"`)}` };
     }
   };
-  await autocannon({ url: url.origin, connections: 16, duration: 1, headers, requests: [{ setupRequest: request }] }); // warm-up
+  await autocannon({ url: url.origin, connections, duration: 1, headers, requests: [{ setupRequest: request }] }); // warm-up
   const ask = <T>(message: object, key: string) =>
     new Promise<T>((resolve) => {
       const listener = (reply: Record<string, unknown>) => {
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     });
   // Server CPU time per request first (no profiler attached): steadier than req/s on a shared box.
   const cpuBefore = await ask<NodeJS.CpuUsage>({ cpu: true }, 'cpuUs');
-  const plain = await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
+  const plain = await autocannon({ url: url.origin, connections, duration: seconds, headers, requests: [{ setupRequest: request }] });
   const cpuAfter = await ask<NodeJS.CpuUsage>({ cpu: true }, 'cpuUs');
   const cpuPerRequest = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / plain.requests.total;
   process.stdout.write(`${scenario} @ ${users} users: ${Math.round(plain.requests.average)} req/s, p99 ${plain.latency.p99} ms, ${plain.non2xx} non-2xx, server CPU ${cpuPerRequest.toFixed(0)} µs/request, RSS ${target.rssMb().toFixed(0)} MB\n`);
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     return;
   }
   await ask({ profile: 'start' }, 'profiling');
-  await autocannon({ url: url.origin, connections: 16, duration: seconds, headers, requests: [{ setupRequest: request }] });
+  await autocannon({ url: url.origin, connections, duration: seconds, headers, requests: [{ setupRequest: request }] });
   const file = await ask<string>({ profile: 'stop' }, 'profile');
   await target.stop();
   report(JSON.parse(readFileSync(file, 'utf8')) as Profile, file);
