@@ -1,5 +1,5 @@
 import { foldCase } from '../case-fold';
-import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { DIRECTORY_MANAGED_BY, VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import type { SqliteAuditRepo } from './audit';
@@ -8,7 +8,7 @@ import type { GroupCommit } from './group-commit';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilter } from './filter-sql';
 import { compileUserSort } from './sort-sql';
-import { q, StatementCache, type Sql } from './sql';
+import { q, raw, StatementCache, type Sql } from './sql';
 import { foldUserName } from '../user-attributes';
 import { UserEmailWriter, rowToUser, sameEmails, userParams, type UserRow } from './user-rows';
 
@@ -23,6 +23,16 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
   { table: 'group_members', userColumn: 'user_id' },
   { table: 'invitations', userColumn: 'user_id' },
 ];
+
+/**
+ * The 'directory' scope (port.ts DIRECTORY_MANAGED_BY: every managed_by but 'manual'), written two ways
+ * on purpose. The count says it as the partial index users_team_directory's own WHERE term (migration
+ * 011), so it is answered from that index alone. The page says it as an IN list, which the planner cannot
+ * match to the partial index, so it keeps walking the sort's index (users_team_created_at,
+ * users_team_display_name…) instead of reading the directory index and sorting the whole team.
+ */
+const DIRECTORY_COUNT_SQL = raw(`u.managed_by <> 'manual'`);
+const DIRECTORY_PAGE_SQL = raw(`u.managed_by IN (${DIRECTORY_MANAGED_BY.map((m) => `'${m}'`).join(', ')})`);
 
 const INSERT_USER = `INSERT INTO users (id, team_id, handle, user_name, user_name_key, email, email_lower, display_name, role, status, managed_by,
   external_id, password_hash, idp_id, name_id, scim, version, created_at, updated_at)
@@ -133,12 +143,16 @@ export class SqliteUserRepo implements UserRepo {
   }
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
-    const where: Sql = query.filter ? q`u.team_id = ${teamId} AND (${compileUserFilter(query.filter, teamId)})` : q`u.team_id = ${teamId}`;
+    const filter = query.filter ? compileUserFilter(query.filter, teamId) : null;
+    const where = (scope: Sql): Sql => {
+      const team = query.scope === 'directory' ? q`u.team_id = ${teamId} AND ${scope}` : q`u.team_id = ${teamId}`;
+      return filter ? q`${team} AND (${filter})` : team;
+    };
     const { offset, limit } = pageWindow(query.startIndex, query.count);
-    const count = q`SELECT count(*) FROM users u WHERE ${where}`;
+    const count = q`SELECT count(*) FROM users u WHERE ${where(DIRECTORY_COUNT_SQL)}`;
     const total = this.prepared.get(count.text).pluck().get(...count.params) as number;
     if (limit === 0 || offset >= total) return { total, items: [] };
-    const page = q`SELECT u.* FROM users u WHERE ${where} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
+    const page = q`SELECT u.* FROM users u WHERE ${where(DIRECTORY_PAGE_SQL)} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
     const rows = this.prepared.get(page.text).all(...page.params) as UserRow[];
     return { total, items: rows.map(rowToUser) };
   }
