@@ -31,8 +31,8 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
  * match to the partial index, so it keeps walking the sort's index (users_team_created_at,
  * users_team_display_name…) instead of reading the directory index and sorting the whole team.
  */
-const DIRECTORY_COUNT_SQL = raw(`u.managed_by <> 'manual'`);
-const DIRECTORY_PAGE_SQL = raw(`u.managed_by IN (${DIRECTORY_MANAGED_BY.map((m) => `'${m}'`).join(', ')})`);
+export const DIRECTORY_COUNT_SQL = raw(`u.managed_by <> 'manual'`);
+export const DIRECTORY_PAGE_SQL = raw(`u.managed_by IN (${DIRECTORY_MANAGED_BY.map((m) => `'${m}'`).join(', ')})`);
 
 const INSERT_USER = `INSERT INTO users (id, team_id, handle, user_name, user_name_key, email, email_lower, display_name, role, status, managed_by,
   external_id, password_hash, idp_id, name_id, scim, version, created_at, updated_at)
