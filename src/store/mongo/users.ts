@@ -117,12 +117,16 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
-    const team = query.scope === 'directory' ? { teamId, managedBy: { $in: [...DIRECTORY_MANAGED_BY] } } : { teamId };
-    const filter = query.filter ? { $and: [team, compileUserFilterToMongo(query.filter)] } : team;
+    const teamFilter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
+    const directory = query.scope === 'directory';
+    // 'directory' (as in SQLite): the page skips password accounts while walking the sort's index; the count is
+    // the team's count minus the password accounts that match, read through the small partial index users_team_manual.
+    const filter = directory ? { $and: [teamFilter, { managedBy: { $in: [...DIRECTORY_MANAGED_BY] } }] } : teamFilter;
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     // The driver, not mongoose: a compiled filter is already typed, and mongoose would cast it per schema
     // path (emails.primary pr → a regex cast to Boolean → CastError).
-    const total = await this.models.User.collection.countDocuments(filter);
+    let total = await this.models.User.collection.countDocuments(teamFilter);
+    if (directory) total -= await this.models.User.collection.countDocuments({ $and: [teamFilter, { managedBy: 'manual' }] });
     if (limit === 0 || offset >= total) return { total, items: [] };
     const sort = compileUserSortToMongo(query);
     const sortKey = sortKeyExpression(query.sortBy);

@@ -1,10 +1,10 @@
 /**
  * Migration 011_directory_scope (issue 14, item 10, and a leftover of issue 15).
  *
- * 1. SCIM sees only the users the directory may own (managed_by 'scim' or 'sso'): a partial index of
- *    exactly those rows answers the SCIM list count from the index alone, as users_team_created_at
- *    did before, and costs no index write for the few password accounts. Its WHERE term is the one
- *    the adapter's count writes (users.ts DIRECTORY_COUNT_SQL), so the planner can use it.
+ * 1. SCIM sees only the users the directory may own (every managed_by but 'manual'). The adapter
+ *    counts them as "the team's users minus its password accounts"; the second count reads this
+ *    partial index of the few password accounts (users.ts OUTSIDE_DIRECTORY_COUNT), so SCIM's count
+ *    costs what it did, and a SCIM user's insert writes no extra index entry.
  * 2. Migration 006's subject triggers treated every externalId as a SAML subject. Under the directory
  *    profile (user_name_key set) externalId is opaque and may repeat, and the subject is the userName:
  *    a directory user's externalId equal to another user's bound NameID was refused. Only a strict
@@ -20,7 +20,7 @@ const holdsSubject = `
        AND (u.idp_id IS NULL OR u.idp_id = NEW.idp_id)))`;
 
 export const DIRECTORY_SCOPE_011 = `
-CREATE INDEX users_team_directory ON users (team_id, managed_by) WHERE managed_by <> 'manual';
+CREATE INDEX users_team_manual ON users (team_id) WHERE managed_by = 'manual';
 DROP TRIGGER users_subject_unique_insert;
 DROP TRIGGER users_subject_unique_update;
 CREATE TRIGGER users_subject_unique_insert BEFORE INSERT ON users

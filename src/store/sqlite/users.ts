@@ -25,14 +25,13 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
 ];
 
 /**
- * The 'directory' scope (port.ts DIRECTORY_MANAGED_BY: every managed_by but 'manual'), written two ways
- * on purpose. The count says it as the partial index users_team_directory's own WHERE term (migration
- * 011), so it is answered from that index alone. The page says it as an IN list, which the planner cannot
- * match to the partial index, so it keeps walking the sort's index (users_team_created_at,
- * users_team_display_name…) instead of reading the directory index and sorting the whole team.
+ * The 'directory' scope (port.ts DIRECTORY_MANAGED_BY: every managed_by but 'manual'). Its count is the
+ * team's count (the query and plan of the 'team' scope) minus the password accounts that match, read
+ * through the partial index users_team_manual (migration 011) of those few rows. Its page adds an IN
+ * list, which keeps the planner walking the sort's index (users_team_created_at, users_team_display_name…).
  */
-export const DIRECTORY_COUNT_SQL = raw(`u.managed_by <> 'manual'`);
 export const DIRECTORY_PAGE_SQL = raw(`u.managed_by IN (${DIRECTORY_MANAGED_BY.map((m) => `'${m}'`).join(', ')})`);
+export const OUTSIDE_DIRECTORY_COUNT = (where: Sql): Sql => q`SELECT count(*) FROM users u INDEXED BY users_team_manual WHERE u.managed_by = 'manual' AND ${where}`;
 
 const INSERT_USER = `INSERT INTO users (id, team_id, handle, user_name, user_name_key, email, email_lower, display_name, role, status, managed_by,
   external_id, password_hash, idp_id, name_id, scim, version, created_at, updated_at)
@@ -143,16 +142,18 @@ export class SqliteUserRepo implements UserRepo {
   }
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
-    const filter = query.filter ? compileUserFilter(query.filter, teamId) : null;
-    const where = (scope: Sql): Sql => {
-      const team = query.scope === 'directory' ? q`u.team_id = ${teamId} AND ${scope}` : q`u.team_id = ${teamId}`;
-      return filter ? q`${team} AND (${filter})` : team;
-    };
+    const where: Sql = query.filter ? q`u.team_id = ${teamId} AND (${compileUserFilter(query.filter, teamId)})` : q`u.team_id = ${teamId}`;
+    const directory = query.scope === 'directory';
     const { offset, limit } = pageWindow(query.startIndex, query.count);
-    const count = q`SELECT count(*) FROM users u WHERE ${where(DIRECTORY_COUNT_SQL)}`;
-    const total = this.prepared.get(count.text).pluck().get(...count.params) as number;
+    const count = q`SELECT count(*) FROM users u WHERE ${where}`;
+    let total = this.prepared.get(count.text).pluck().get(...count.params) as number;
+    if (directory) {
+      const outside = OUTSIDE_DIRECTORY_COUNT(where);
+      total -= this.prepared.get(outside.text).pluck().get(...outside.params) as number;
+    }
     if (limit === 0 || offset >= total) return { total, items: [] };
-    const page = q`SELECT u.* FROM users u WHERE ${where(DIRECTORY_PAGE_SQL)} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
+    const scoped = directory ? q`${where} AND ${DIRECTORY_PAGE_SQL}` : where;
+    const page = q`SELECT u.* FROM users u WHERE ${scoped} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
     const rows = this.prepared.get(page.text).all(...page.params) as UserRow[];
     return { total, items: rows.map(rowToUser) };
   }
