@@ -2,6 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { emailValidationRoutes } from './accounts/email-validation-routes';
 import { invitationRoutes } from './accounts/invitation-routes';
+import { directoryHandoverRoutes } from './accounts/directory-handover-routes';
 import { accountRoutes } from './accounts/routes';
 import { healthRoutes } from './http/health-routes';
 import { Metrics } from './http/metrics';
@@ -16,6 +17,7 @@ import { scimTokenRoutes } from './scim/token-routes';
 import type { Services } from './services';
 import type { KeyAndCertificate } from './saml/sp-keys';
 import { mockIdpRoutes } from './demo/mock-idp-routes';
+import { linkingAttribute } from './scim/profile';
 import { MOCK_IDP_PATH } from './demo/mock-idp-metadata';
 import { invitationPages } from './web/invitation-pages';
 import { createWeb } from './web/web-routes';
@@ -64,8 +66,9 @@ export function createApp(services: Services, options: AppOptions = {}): express
   app.use('/identity-providers', idpRoutes({ passport: services.passport, idps: services.idps }));
   app.use(ssoRoutes({ sso: services.sso, accounts: services.accounts, passport: services.passport, config, onAcsOutcome: (outcome) => metrics.samlLogins.inc({ outcome }) }));
   app.use(teamSettingsRoutes({ passport: services.passport, teamSettings: services.teamSettings }));
+  app.use(directoryHandoverRoutes({ passport: services.passport, handover: services.handover }));
   // Never outside demo mode: `npm start` answers 404 here (the mock IdP signs in anyone).
-  if (config.demo && options.demoIdpKeys) app.use(MOCK_IDP_PATH, mockIdpRoutes({ config, keys: options.demoIdpKeys }));
+  if (config.demo && options.demoIdpKeys) app.use(MOCK_IDP_PATH, mockIdpRoutes({ config, keys: options.demoIdpKeys, linkingAttributeOf: async (teamId) => linkingAttribute(await services.scimUsers.profileOf(teamId)) }));
 
   app.use(web.router);
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AccountService } from './accounts/account-service';
 import { AuditLogService } from './accounts/audit-log';
 import { PeopleService } from './accounts/people-service';
+import { DirectoryHandover } from './accounts/directory-handover';
 import { createAuditor, type Auditor } from './accounts/audit';
 import { EmailValidationService } from './accounts/email-validation-service';
 import { InvitationService } from './accounts/invitation-service';
@@ -63,6 +64,8 @@ export interface Services {
   /** passport with every way in (src/passport.ts). */
   passport: Authenticator;
   people: PeopleService;
+  /** Hands a password account to the SCIM directory (People page and POST /users/{id}/hand-to-directory). */
+  handover: DirectoryHandover;
   auditLog: AuditLogService;
 }
 
@@ -93,5 +96,5 @@ export function createServices(config: Config, store: Store, logger: Logger, opt
   const provisioningLog = new ProvisioningLogWriter(store, logger);
   const rateLimits = new RateLimits(config.rateLimitStore === 'memory' ? null : store.rateLimits);
   const passport = createPassport({ accounts, scimTokens, sso });
-  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, expiredRowPurger, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), auditLog: new AuditLogService(store) };
+  return { config, store, logger, audit, accounts, scimTokens, mailer, invitations, emailValidation, scimUsers, provisioningLog, idps, sso, metadataRefresher, samlScheduler, expiredRowPurger, groups, groupsOfUser, teamSettings, rateLimits, keyWrap, spKeyring, spKeyRollover: new SpKeyRollover(store, keyWrap, spKeyring, config.certsDir, audit), csrfSecret: options.csrfSecret ?? null, passport, people: new PeopleService(store), handover: new DirectoryHandover(store), auditLog: new AuditLogService(store) };
 }

@@ -16,6 +16,8 @@ export interface MockIdpDeps {
   /** Read at request time: `npm run demo` on PORT=0 learns its public URL only once it listens. */
   config: Pick<Config, 'publicUrl'>;
   keys: KeyAndCertificate;
+  /** The SCIM attribute the requesting team links NameIDs to (externalId, or userName on the directory profile), for the page's hint. */
+  linkingAttributeOf?: (teamId: string) => Promise<'externalId' | 'userName'>;
 }
 
 /** The choices on the sign-in page; each maps to a NameID and a response kind. */
@@ -45,8 +47,9 @@ export function mockIdpRoutes(deps: MockIdpDeps): Router {
     res.type('application/samlmetadata+xml').send(mockIdpMetadataXml(deps.config.publicUrl, deps.keys));
   });
 
-  const showSignIn = (res: Response, request: MockAuthnRequest, relayState: string | null) =>
+  const showSignIn = async (res: Response, request: MockAuthnRequest, relayState: string | null) =>
     render(res, 'idp-sign-in', {
+      linkingAttribute: (await deps.linkingAttributeOf?.(request.teamId)) ?? 'externalId',
       title: 'Sign in at the mock identity provider',
       request,
       relayState,
@@ -58,17 +61,17 @@ export function mockIdpRoutes(deps: MockIdpDeps): Router {
     });
 
   // HTTP-Redirect binding: the SP's 302 lands here with a deflated request in the query.
-  router.get('/sso', (req, res) => {
+  router.get('/sso', async (req, res) => {
     const xml = decodeSamlRequest(req.query.SAMLRequest, 'HTTP-Redirect');
-    showSignIn(res, readAuthnRequest(xml, 'HTTP-Redirect', deps.config.publicUrl), relayStateOf(req.query.RelayState));
+    await showSignIn(res, readAuthnRequest(xml, 'HTTP-Redirect', deps.config.publicUrl), relayStateOf(req.query.RelayState));
   });
 
   const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 20 });
   // HTTP-POST binding: the SP's auto-posting page (what Gatehouse sends when the metadata offers both).
-  router.post('/sso', form, (req, res) => {
+  router.post('/sso', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const xml = decodeSamlRequest(body.SAMLRequest, 'HTTP-POST');
-    showSignIn(res, readAuthnRequest(xml, 'HTTP-POST', deps.config.publicUrl), relayStateOf(body.RelayState));
+    await showSignIn(res, readAuthnRequest(xml, 'HTTP-POST', deps.config.publicUrl), relayStateOf(body.RelayState));
   });
 
   // The evaluator's choice → a signed Response, posted by the browser to the ACS named in the request.

@@ -91,3 +91,26 @@ export function provisioningLogPaths(): Record<string, Json> {
     },
   };
 }
+
+/** An owner hands a password account to the SCIM directory (src/accounts/directory-handover.ts). */
+export function directoryHandoverPaths(): Record<string, Json> {
+  const user = { name: 'id', in: 'path', required: true, description: 'user id (UUID)', schema: { type: 'string', format: 'uuid' } };
+  return {
+    '/users/{id}/hand-to-directory': {
+      post: {
+        tags: ['accounts'],
+        summary: 'Hand a password owner/admin to the SCIM directory (owners only): SCIM then lists, changes, suspends and deletes them; their password and role stay, externalId becomes their sign-in email',
+        security: bearer,
+        parameters: [user],
+        responses: {
+          200: json(ref('Self'), 'The person, now managed_by scim'),
+          400: error('invalid-id'),
+          401: error('missing or invalid access token'),
+          403: error('owner-only / owner-in-directory (only an owner outside the directory may hand people over)'),
+          404: error('user-not-found'),
+          409: error('already-in-directory / cannot-hand-over-self / external-id-taken / user-changed'),
+        },
+      },
+    },
+  };
+}

@@ -5,7 +5,7 @@
  * Pages (/admin/*, /login, /me, /assets…) are not part of the API and are not listed.
  */
 import { schemas } from './schemas';
-import { emailValidationPaths, invitationPaths, provisioningLogPaths, teamSettingsPaths } from './account-paths';
+import { directoryHandoverPaths, emailValidationPaths, invitationPaths, provisioningLogPaths, teamSettingsPaths } from './account-paths';
 import { scimPaths } from './scim-paths';
 
 type Json = Record<string, unknown>;
@@ -241,6 +241,7 @@ export function openApiDocument(): Json {
       ...provisioningLogPaths(),
       ...invitationPaths(),
       ...emailValidationPaths(),
+      ...directoryHandoverPaths(),
       ...scimPaths(),
     },
   };

@@ -1,5 +1,6 @@
 import type { Auditor } from '../accounts/audit';
 import { UniqueConstraintError, VersionConflictError, type AuditActor, type IdentityProvider, type Store, type Team, type User } from '../store/port';
+import { linkingAttribute, teamScimProfile } from '../scim/profile';
 import { notProvisioned, planUser, type UserPlan } from './acs-users';
 import type { SamlAssertion } from './signed-assertion';
 
@@ -58,7 +59,7 @@ async function applyOnce(store: Store, audit: Auditor, team: Team, idp: Identity
       // The "no SCIM token" rule is checked again in the insert's own transaction (a token may have been created since planUser).
       const entry = { teamId: team.id, actor: SSO_ACTOR, action: 'user.created', targetType: 'user', targetId: plan.user.id, details: { via: 'sso-jit', idp: idp.id, nameId: assertion.nameId, handle: plan.user.handle } };
       const created = await store.users.createUnlessTeamHasScimTokens(plan.user, [entry]);
-      if (!created) throw notProvisioned(assertion.nameId);
+      if (!created) throw notProvisioned(assertion.nameId, linkingAttribute(teamScimProfile(team)));
       return created;
     }
   }

@@ -106,7 +106,8 @@ export async function planUser(store: Store, team: Team, idp: IdentityProvider, 
   return { action: 'create', user: await newSsoUser(store, team, idp, assertion) };
 }
 
-export function notProvisioned(nameId: string, attribute: 'externalId' | 'userName' = 'externalId') {
+/** `attribute`: the SCIM attribute the team links NameIDs to (profile.ts linkingAttribute): userName on the directory profile. */
+export function notProvisioned(nameId: string, attribute: 'externalId' | 'userName') {
   return refuse(
     'not-provisioned',
     `no user of this team has NameID "${nameId}" and the team provisions users through SCIM, so sign-up at first login is off; an admin must provision this person through SCIM (${attribute} = "${nameId}").`,

@@ -62,13 +62,13 @@ export class GroupService {
     const result = await this.write(() =>
       this.store.groups.create({ id: randomUUID(), teamId, displayName: input.displayName, externalId: input.externalId ?? null, roleGranted: null }, memberIds, audit),
     );
-    return { group: result.group, members: await this.store.groups.listMembers(teamId, result.group.id) };
+    return { group: result.group, members: await this.store.groups.listMembers(teamId, result.group.id, 'directory') };
   }
 
   async get(teamId: string, id: string, withMembers: boolean): Promise<GroupWithMembers> {
     const group = await this.store.groups.get(teamId, id);
     if (!group) throw scimNotFound(id);
-    return withMembers ? { group, members: await this.store.groups.listMembers(teamId, id) } : { group };
+    return withMembers ? { group, members: await this.store.groups.listMembers(teamId, id, 'directory') } : { group };
   }
 
   async list(teamId: string, params: GroupListParams): Promise<Page<GroupWithMembers> & { startIndex: number }> {
@@ -90,7 +90,7 @@ export class GroupService {
     }
     const page = await this.store.groups.list(teamId, query);
     if (!params.withMembers) return { ...page, startIndex, items: page.items.map((group) => ({ group })) };
-    const members = await this.store.groups.listMembersOfGroups(teamId, page.items.map((g) => g.id));
+    const members = await this.store.groups.listMembersOfGroups(teamId, page.items.map((g) => g.id), 'directory');
     return { ...page, startIndex, items: page.items.map((group) => ({ group, members: members.get(group.id) ?? [] })) };
   }
 
@@ -99,7 +99,7 @@ export class GroupService {
     const input = parseGroupInput(body);
     const plan: MemberPlan = { displayName: input.displayName, externalId: input.externalId ?? null, add: [], remove: [], removeAll: false, replace: input.members.map((m) => m.value) };
     const result = await this.applyPlan(teamId, id, plan, ifMatch, actor);
-    return { group: result.group, members: await this.store.groups.listMembers(teamId, id) };
+    return { group: result.group, members: await this.store.groups.listMembers(teamId, id, 'directory') };
   }
 
   /** PATCH: folded into one membership plan (see group-member-plan.ts), applied in one transaction. */

@@ -10,7 +10,7 @@ import type { InvitationService } from '../accounts/invitation-service';
 import { findAdoptable, findSubjectHolder, nameIdAfterExternalIdChange } from '../accounts/saml-subject';
 import type { Config } from '../config';
 import type { FilterNode } from '../store/query';
-import { UniqueConstraintError, VersionConflictError, type AuditActor, type NewAuditEntry, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
+import { directoryMayOwn, UniqueConstraintError, VersionConflictError, type AuditActor, type UserQuery, type NewAuditEntry, type NewUser, type Page, type ScimToken, type Store, type User, type UserStatus } from '../store/port';
 import { timeOrderedId } from '../store/ids';
 import { parseAttributePath, resolveUserAttribute, UnmappableAttributeError } from '../store/user-attributes';
 import { ScimError, scimBadRequest } from './errors';
@@ -102,9 +102,13 @@ export class ScimUserService {
     return user;
   }
 
+  /**
+   * A user the directory may own (directoryMayOwn); a password-only owner or admin answers exactly
+   * like an unknown id, so a token cannot even learn that the account exists.
+   */
   async getUser(teamId: string, id: string): Promise<User> {
     const user = await this.store.users.get(teamId, id);
-    if (!user) throw userNotFound(id);
+    if (!user || !directoryMayOwn(user)) throw userNotFound(id);
     return user;
   }
 
@@ -113,12 +117,14 @@ export class ScimUserService {
     const groupId = filter && groupOfUserFilter(filter);
     if (groupId !== undefined) return this.usersInGroup(teamId, groupId, request);
     const sortBy = request.sortBy !== undefined ? userSortKey(request.sortBy) : undefined;
-    const unique = filter && (await this.findByUniqueKey(teamId, filter, () => this.profileOf(teamId)));
+    const found = filter && (await this.findByUniqueKey(teamId, filter, () => this.profileOf(teamId)));
+    const unique = found && !directoryMayOwn(found) ? null : found;
     if (unique !== undefined) {
       const items = unique && request.startIndex === 1 && request.count > 0 ? [unique] : [];
       return { total: unique ? 1 : 0, items };
     }
-    const query = {
+    const query: UserQuery = {
+      scope: 'directory',
       startIndex: request.startIndex,
       count: request.count,
       sortOrder: request.sortOrder,
@@ -135,7 +141,7 @@ export class ScimUserService {
 
   /** `groups.value eq "<id>"`: the group's members from the membership index, paged in member order. */
   private async usersInGroup(teamId: string, groupId: string, request: ListRequest): Promise<Page<User>> {
-    const members = (await this.store.groups.get(teamId, groupId)) ? await this.store.groups.listMembers(teamId, groupId) : [];
+    const members = (await this.store.groups.get(teamId, groupId)) ? await this.store.groups.listMembers(teamId, groupId, 'directory') : [];
     const start = Math.max(request.startIndex, 1) - 1;
     const window = members.slice(start, start + Math.max(request.count, 0));
     const users = await Promise.all(window.map((m) => this.store.users.get(teamId, m.id)));
@@ -221,7 +227,7 @@ export class ScimUserService {
     // A strict user kept from before the switch answers to its handle as userName.
     const legacy = taken ? null : await this.store.users.findByHandle(userName);
     const other = taken ?? (legacy && legacy.teamId === teamId && legacy.userName == null ? legacy : null);
-    if (other && other.id !== current?.id) throw userNameTaken(userName);
+    if (other && other.id !== current?.id) throw directoryMayOwn(other) ? userNameTaken(userName) : heldOutsideDirectory('userName', userName, other);
     const base = handleBase(userName);
     parts.handle = current && handleBase(current.userName ?? current.handle) === base ? current.handle : await uniqueHandle(this.store, base);
   }
@@ -294,8 +300,7 @@ export class ScimUserService {
       if (error instanceof UniqueConstraintError) {
         if (error.field === 'handle') {
           const holder = await this.store.users.findByHandle(parts.handle);
-          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
-            throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} belongs to an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over — choose another userName`, 'uniqueness');
+          if (holder && holder.teamId === scope.teamId && !directoryMayOwn(holder)) throw heldOutsideDirectory('userName', parts.handle, holder);
           throw new ScimError(409, `userName ${JSON.stringify(parts.handle)} is already taken on this server; choose another userName`, 'uniqueness');
         }
         if (error.field === 'userName') throw userNameTaken(parts.userName ?? parts.handle);
@@ -306,8 +311,8 @@ export class ScimUserService {
         }
         if (error.field === 'email') {
           const holder = parts.externalId !== null ? await this.store.users.findByEmail(parts.externalId) : null;
-          if (holder && holder.teamId === scope.teamId && holder.managedBy === 'manual')
-            throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over`, 'uniqueness');
+          if (holder && holder.teamId === scope.teamId && !directoryMayOwn(holder))
+            throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over unless an owner hands that account to the directory first`, 'uniqueness');
           throw new ScimError(409, `externalId ${JSON.stringify(parts.externalId)} is the sign-in email of another account on this server; each email address can sign in to one account only`, 'uniqueness');
         }
         throw new ScimError(409, `${error.field} is already used by another user`, 'uniqueness');
@@ -362,6 +367,15 @@ function patchProfile(current: User, teamProfile: ScimProfile, resource: UserRes
   if (own === teamProfile) return teamProfile;
   const patched = applyPatch(resource, body, USER_RESOURCE_TYPE);
   return patched['userName'] === resource.userName ? own : teamProfile;
+}
+
+/** A POST/PUT/PATCH colliding with a password-only account of the team (existing wording, kept). */
+function heldOutsideDirectory(attribute: 'userName', value: string, holder: User): ScimError {
+  return new ScimError(
+    409,
+    `${attribute} ${JSON.stringify(value)} belongs to an account outside the directory (a password account of this team's owner or admins, ${holder.id}); the directory cannot take it over — choose another ${attribute}, or an owner hands that account to the directory first`,
+    'uniqueness',
+  );
 }
 
 function userNameTaken(userName: string): ScimError {

@@ -12,6 +12,18 @@ export type UserStatus = 'active' | 'suspended' | 'pending';
 export type ManagedBy = 'scim' | 'sso' | 'manual';
 export type ScimProfile = 'strict' | 'directory'; // src/scim/profile.ts
 
+/**
+ * Whom a read sees: every user of the team, or only those the team's SCIM directory may own (issue 14):
+ * users it created, SSO self-signups and invited users — everyone but password-only accounts
+ * (managed_by 'manual': the owners and admins, until an owner hands one over to the directory).
+ */
+export type UserScope = 'team' | 'directory';
+/** The managed_by values a directory may see and change; adapters compile the 'directory' scope from this. */
+export const DIRECTORY_MANAGED_BY: readonly ManagedBy[] = ['scim', 'sso'];
+export function directoryMayOwn(user: Pick<User, 'managedBy'>): boolean {
+  return DIRECTORY_MANAGED_BY.includes(user.managedBy);
+}
+
 /** ISO-8601 UTC timestamps with milliseconds: they sort lexicographically. */
 export type Timestamp = string;
 
@@ -61,6 +73,8 @@ export interface Page<T> {
 
 export interface UserQuery {
   filter?: FilterNode;
+  /** Absent means 'team'. 'directory' is an indexed predicate, so totals and pages count only those users. */
+  scope?: UserScope;
   /** Attribute path as in the filter grammar (e.g. "userName", "name.familyName", "meta.created"). */
   sortBy?: string;
   sortOrder?: 'ascending' | 'descending';
@@ -383,6 +397,11 @@ export class UnknownMembersError extends Error {
   }
 }
 
+/**
+ * Group writes come from the directory (SCIM), so they touch only users it may own (directoryMayOwn):
+ * a password-only account named as a member is unknown (UnknownMembersError), a membership it already
+ * has (e.g. the admin role group) survives replace/remove, and group-managed roles never change its role.
+ */
 export interface GroupRepo {
   /**
    * Inserts the group and its members in one transaction. Throws UniqueConstraintError('displayName'
@@ -401,12 +420,12 @@ export interface GroupRepo {
   applyMemberPlan(teamId: string, groupId: string, plan: MemberPlan, expectedVersion: number | null, audit?: GroupAudit): Promise<MembershipResult | null>;
   /** Deletes the group and its memberships (recomputing roles as above). Null when it did not exist. */
   delete(teamId: string, id: string, audit?: GroupAudit): Promise<MembershipResult | null>;
-  /** Members with their display names, in the order they joined. */
-  listMembers(teamId: string, groupId: string): Promise<GroupMember[]>;
+  /** Members with their display names, in the order they joined ('directory': only users the directory may own). */
+  listMembers(teamId: string, groupId: string, scope?: UserScope): Promise<GroupMember[]>;
   /** One page of members (1-based startIndex, in the order they joined) with handle, role and status, and the member count. */
   listMembersPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<Page<GroupMemberDetail>>;
   /** The same for several groups at once (one query for a list page). */
-  listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>>;
+  listMembersOfGroups(teamId: string, groupIds: string[], scope?: UserScope): Promise<Map<string, GroupMember[]>>;
   groupsOfUser(teamId: string, userId: string): Promise<GroupOfUser[]>;
   /** The team's groups marked as granting a role (whatever they are called now), highest role first. */
   roleGroups(teamId: string): Promise<Group[]>;

@@ -18,7 +18,7 @@ export const SSO_ERROR_MESSAGES = {
   'not-provisioned': {
     title: 'Your account has not been set up yet',
     explanation: 'Your company signed you in, but this team only lets in people that its user directory has provisioned, and you are not among them yet.',
-    tellAdmin: 'Please add me to the Gatehouse application in our identity provider (SCIM provisioning), or check that my NameID matches my externalId.',
+    tellAdmin: 'Please add me to the Gatehouse application in our identity provider (SCIM provisioning), or check that my NameID matches the SCIM attribute our team links sign-ins to (externalId, or userName on the directory profile).',
   },
   'account-suspended': {
     title: 'Your account is suspended',

@@ -6,7 +6,8 @@ import { openStore } from '../../src/store/open';
 import { applyMigrations, MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { compileUserFilter } from '../../src/store/sqlite/filter-sql';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index';
-import { q } from '../../src/store/sqlite/sql';
+import { q, raw, type Sql } from '../../src/store/sqlite/sql';
+import { DIRECTORY_PAGE_SQL, OUTSIDE_DIRECTORY_COUNT } from '../../src/store/sqlite/users';
 import { and, cmp, where } from '../support/store-fixtures';
 import type { FilterNode } from '../../src/store/query';
 import { describeStoreContract } from './store.contract';
@@ -95,5 +96,16 @@ describe('SQLite filter queries use the indexes', () => {
     ['meta.lastModified gt', cmp('meta.lastModified', 'gt', '2024-01-01T00:00:00Z'), /USING INDEX users_team_updated_at/],
   ])('%s', (_name, filter, index) => {
     expect(plan(filter)).toMatch(index);
+  });
+
+  test("When SCIM lists the directory's users (password accounts left out), then the password accounts are counted from their own small index and a page still walks the sort's index", () => {
+    const explain = (sql: Sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql.text}`).all(...sql.params) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(explain(OUTSIDE_DIRECTORY_COUNT(q`u.team_id = ${'team'}`))).toMatch(/USING (COVERING )?INDEX users_team_manual/);
+    expect(explain(OUTSIDE_DIRECTORY_COUNT(q`u.team_id = ${'team'} AND (${compileUserFilter(cmp('active', 'eq', true), 'team')})`))).toMatch(/USING (COVERING )?INDEX users_team_manual/);
+    const page = (order: string) => explain(q`SELECT u.* FROM users u WHERE u.team_id = ${'team'} AND ${DIRECTORY_PAGE_SQL} ${raw(order)} LIMIT 100`);
+    expect(page('ORDER BY u.created_at, u.id')).toMatch(/USING INDEX users_team_created_at/);
+    const byName = page('ORDER BY u.display_name COLLATE NOCASE, u.created_at, u.id');
+    expect(byName).toMatch(/USING INDEX users_team_display_name/);
+    expect(byName).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
   });
 });

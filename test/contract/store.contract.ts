@@ -3,6 +3,7 @@
  * sqlite.test.ts runs it always; mongo.test.ts whenever MONGODB_URI is set.
  */
 import type { Store } from '../../src/store/port';
+import { directoryScopeContract } from './sections/directory-scope.contract';
 import { directoryUsersContract } from './sections/directory-users.contract';
 import { groupWriteRaceContract } from './sections/group-write-race.contract';
 import { groupsContract } from './sections/groups.contract';
@@ -44,6 +45,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('teams', () => teamsContract(getStore));
     describe('directory-profile users', () => directoryUsersContract(getStore));
     describe('users', () => usersContract(getStore));
+    describe('what the SCIM directory may see (directory scope)', () => directoryScopeContract(getStore));
     describe('user list filters', () => userFilterContract(getStore));
     describe('user list sorting and paging', () => userSortContract(getStore));
     describe('SCIM tokens', () => scimTokensContract(getStore));

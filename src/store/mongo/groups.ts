@@ -17,6 +17,8 @@ import {
   type Page,
   type Role,
   type RoleChange,
+  type UserScope,
+  DIRECTORY_MANAGED_BY,
 } from '../port';
 import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
@@ -26,6 +28,9 @@ import type { GroupDoc, GroupMemberDoc, UserDoc } from './documents';
 import { duplicateKeyFields, isDuplicateKey } from './errors';
 import { groupFilterStages, groupSort } from './group-list-pipeline';
 import type { Models } from './models';
+
+/** The port's 'directory' scope as a users filter. */
+const DIRECTORY_USER = { managedBy: { $in: [...DIRECTORY_MANAGED_BY] } };
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1 };
 
@@ -115,15 +120,15 @@ export class MongoGroupRepo implements GroupRepo {
         let added: string[];
         let removed: string[];
         if (plan.replace !== null || plan.removeAll) {
-          const before = await this.memberIds(groupId, session);
+          // A password-only account's membership is not the directory's to end (port.ts GroupRepo).
+          const before = await this.ownableIds(teamId, await this.memberIds(groupId, session), session);
           const keep = new Set(joining);
           removed = before.filter((id) => !keep.has(id));
           await this.models.GroupMember.deleteMany({ groupId, userId: { $in: removed } }, { session });
           added = await this.insertMembers(group, joining, session);
         } else {
-          const present = new Set(
-            (await this.models.GroupMember.find({ groupId, userId: { $in: plan.remove } }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId),
-          );
+          const members = (await this.models.GroupMember.find({ groupId, userId: { $in: plan.remove } }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId);
+          const present = new Set(await this.ownableIds(teamId, members, session));
           removed = plan.remove.filter((id) => present.has(id));
           if (removed.length) await this.models.GroupMember.deleteMany({ groupId, userId: { $in: removed } }, { session });
           added = await this.insertMembers(group, plan.add, session);
@@ -157,8 +162,8 @@ export class MongoGroupRepo implements GroupRepo {
     });
   }
 
-  async listMembers(teamId: string, groupId: string): Promise<GroupMember[]> {
-    return (await this.listMembersOfGroups(teamId, [groupId])).get(groupId) ?? [];
+  async listMembers(teamId: string, groupId: string, scope: UserScope = 'team'): Promise<GroupMember[]> {
+    return (await this.listMembersOfGroups(teamId, [groupId], scope)).get(groupId) ?? [];
   }
 
   async listMembersPage(teamId: string, groupId: string, startIndex: number, count: number): Promise<Page<GroupMemberDetail>> {
@@ -176,12 +181,16 @@ export class MongoGroupRepo implements GroupRepo {
     return { total, items };
   }
 
-  async listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
+  async listMembersOfGroups(teamId: string, groupIds: string[], scope: UserScope = 'team'): Promise<Map<string, GroupMember[]>> {
     const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return byGroup;
     const rows = await this.models.GroupMember.find({ teamId, groupId: { $in: groupIds } }).sort({ groupId: 1, joinedAt: 1, position: 1 }).lean<GroupMemberDoc[]>();
-    const names = await this.displayNames(teamId, [...new Set(rows.map((r) => r.userId))]);
-    for (const r of rows) byGroup.get(r.groupId)?.push({ id: r.userId, displayName: names.get(r.userId) ?? '' });
+    const names = await this.displayNames(teamId, [...new Set(rows.map((r) => r.userId))], scope);
+    for (const r of rows) {
+      const name = names.get(r.userId);
+      // 'directory': a member missing from `names` is a password-only account, left out (as SQLite's join does).
+      if (name !== undefined || scope === 'team') byGroup.get(r.groupId)?.push({ id: r.userId, displayName: name ?? '' });
+    }
     return byGroup;
   }
 
@@ -246,15 +255,23 @@ export class MongoGroupRepo implements GroupRepo {
     return (await this.models.GroupMember.find({ groupId }, { userId: 1 }).session(session).lean<GroupMemberDoc[]>()).map((d) => d.userId);
   }
 
-  private async displayNames(teamId: string, userIds: string[]): Promise<Map<string, string>> {
-    const users = await this.models.User.find({ teamId, _id: { $in: userIds } }, { displayName: 1 }).lean<UserDoc[]>();
+  private async displayNames(teamId: string, userIds: string[], scope: UserScope): Promise<Map<string, string>> {
+    const users = await this.models.User.find({ teamId, _id: { $in: userIds }, ...(scope === 'directory' ? DIRECTORY_USER : {}) }, { displayName: 1 }).lean<UserDoc[]>();
     return new Map(users.map((u) => [u._id, u.displayName]));
   }
 
+  /** The ids among `userIds` of users the directory may own. */
+  private async ownableIds(teamId: string, userIds: string[], session: ClientSession): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const ownable = new Set((await this.models.User.find({ teamId, _id: { $in: userIds }, ...DIRECTORY_USER }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id));
+    return userIds.filter((id) => ownable.has(id));
+  }
+
+  /** Unknown ids, other teams' users and password-only accounts (port.ts GroupRepo) fail the whole write. */
   private async checkMembers(teamId: string, ids: string[], session: ClientSession): Promise<void> {
     if (ids.length === 0) return;
     const unique = [...new Set(ids)];
-    const found = new Set((await this.models.User.find({ teamId, _id: { $in: unique } }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id));
+    const found = new Set((await this.models.User.find({ teamId, _id: { $in: unique }, ...DIRECTORY_USER }, { _id: 1 }).session(session).lean<UserDoc[]>()).map((u) => u._id));
     const unknown = unique.filter((id) => !found.has(id));
     if (unknown.length) throw new UnknownMembersError(unknown);
   }
@@ -287,7 +304,8 @@ export class MongoGroupRepo implements GroupRepo {
   /** Same rule as SQLite: owners untouched; else the highest role granted by a group (at most admin), else member. */
   private async setRoles(teamId: string, userIds: string[], session: ClientSession): Promise<RoleChange[]> {
     if (userIds.length === 0) return [];
-    const users = await this.models.User.find({ teamId, _id: { $in: userIds }, role: { $ne: 'owner' } }, { role: 1 }).session(session).lean<UserDoc[]>();
+    // Nor password-only accounts: the directory cannot see them (port.ts GroupRepo).
+    const users = await this.models.User.find({ teamId, _id: { $in: userIds }, role: { $ne: 'owner' }, ...DIRECTORY_USER }, { role: 1 }).session(session).lean<UserDoc[]>();
     const roleGroups = await this.models.Group.find({ teamId, roleGranted: { $ne: null } }).session(session).lean<GroupDoc[]>();
     const grant = new Map(roleGroups.map((g) => [g._id, g.roleGranted!]));
     const memberships = await this.models.GroupMember.find({ teamId, userId: { $in: users.map((u) => u._id) }, groupId: { $in: [...grant.keys()] } }).session(session).lean<GroupMemberDoc[]>();

@@ -70,6 +70,8 @@ userSchema.index({ teamId: 1, status: 1 });
 userSchema.index({ teamId: 1, updatedAt: 1 });
 userSchema.index({ teamId: 1, createdAt: 1, _id: 1 });
 userSchema.index({ teamId: 1, 'emails.valueLower': 1 });
+// The SCIM list's 'directory' scope (port.ts UserScope) counts the team minus its few password accounts, read here.
+userSchema.index({ teamId: 1 }, { name: 'users_team_manual', partialFilterExpression: { managedBy: 'manual' } });
 // findByNameId answers from a unique index: two users can never share (team, IdP, NameID).
 userSchema.index(
   { teamId: 1, idpId: 1, nameId: 1 },

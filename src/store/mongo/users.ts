@@ -1,5 +1,5 @@
 import type { ClientSession, Connection } from 'mongoose';
-import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { DIRECTORY_MANAGED_BY, VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { foldCase } from '../case-fold';
 import { pageWindow } from '../paging';
 import { foldUserName } from '../user-attributes';
@@ -117,11 +117,16 @@ export class MongoUserRepo implements UserRepo {
   }
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
-    const filter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
+    const teamFilter = query.filter ? { $and: [{ teamId }, compileUserFilterToMongo(query.filter)] } : { teamId };
+    const directory = query.scope === 'directory';
+    // 'directory' (as in SQLite): the page skips password accounts while walking the sort's index; the count is
+    // the team's count minus the password accounts that match, read through the small partial index users_team_manual.
+    const filter = directory ? { $and: [teamFilter, { managedBy: { $in: [...DIRECTORY_MANAGED_BY] } }] } : teamFilter;
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     // The driver, not mongoose: a compiled filter is already typed, and mongoose would cast it per schema
     // path (emails.primary pr → a regex cast to Boolean → CastError).
-    const total = await this.models.User.collection.countDocuments(filter);
+    let total = await this.models.User.collection.countDocuments(teamFilter);
+    if (directory) total -= await this.models.User.collection.countDocuments({ $and: [teamFilter, { managedBy: 'manual' }] });
     if (limit === 0 || offset >= total) return { total, items: [] };
     const sort = compileUserSortToMongo(query);
     const sortKey = sortKeyExpression(query.sortBy);
@@ -142,8 +147,11 @@ export class MongoUserRepo implements UserRepo {
     return mapUniqueViolation(() =>
       this.connection.transaction(async (session) => {
         // Only a changed subject takes the team's subject lock: ordinary PATCHes must not serialize.
-        const before = await this.models.User.findOne({ _id: user.id, teamId: user.teamId }, { externalId: 1, idpId: 1, nameId: 1 }).session(session).lean<Pick<UserDoc, 'externalId' | 'idpId' | 'nameId'>>();
-        if (before && (before.externalId !== user.externalId || before.idpId !== user.idpId || before.nameId !== user.nameId)) await guardSubject(this.models, user, session);
+        const before = await this.models.User.findOne({ _id: user.id, teamId: user.teamId }, { externalId: 1, idpId: 1, nameId: 1, userName: 1 })
+          .session(session)
+          .lean<Pick<UserDoc, 'externalId' | 'idpId' | 'nameId' | 'userName'>>();
+        const subjectChanged = before && (before.externalId !== user.externalId || before.idpId !== user.idpId || before.nameId !== user.nameId || (before.userName == null) !== (user.userName == null));
+        if (subjectChanged) await guardSubject(this.models, user, session);
         const doc = await this.models.User.findOneAndUpdate(
           { _id: user.id, teamId: user.teamId, version: expectedVersion },
           { $set: { ...mutableUserFields(user), updatedAt: isoNow() }, $inc: { version: 1 } },

@@ -16,6 +16,7 @@ import {
   type Page,
   type Role,
   type RoleChange,
+  type UserScope,
   type UserStatus,
 } from '../port';
 import type { SqliteAuditRepo } from './audit';
@@ -66,6 +67,11 @@ function mapGroupUnique<T>(write: () => T): T {
   }
 }
 
+/** The port's 'directory' scope (DIRECTORY_MANAGED_BY) on a users row `u`. */
+const DIRECTORY_USER = `u.managed_by <> 'manual'`;
+/** A group_members row whose user the directory may own. */
+const MEMBER_OWNABLE = `EXISTS (SELECT 1 FROM users u WHERE u.id = group_members.user_id AND ${DIRECTORY_USER})`;
+
 /** Role rank: a user in two role groups gets the higher role. */
 const RANK_SQL = `MAX(CASE g.role_granted WHEN 'owner' THEN 3 WHEN 'admin' THEN 2 WHEN 'member' THEN 1 ELSE 0 END)`;
 const ROLE_BY_RANK: Record<number, Role> = { 3: 'owner', 2: 'admin', 1: 'member', 0: 'member' };
@@ -99,27 +105,34 @@ export class SqliteGroupRepo implements GroupRepo {
         ORDER BY CASE role_granted WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, created_at, id`),
       byName: db.prepare('SELECT * FROM groups WHERE team_id = ? AND display_name = ? COLLATE NOCASE'),
       deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
-      unknownUsers: db.prepare('SELECT DISTINCT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = j.value AND u.team_id = ?)').pluck(),
+      // A password-only account is no member the directory can name (port.ts GroupRepo): unknown, like another team's id.
+      unknownUsers: db.prepare(`SELECT DISTINCT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = j.value AND u.team_id = ? AND ${DIRECTORY_USER})`).pluck(),
       insertMembers: db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id, team_id) SELECT ?, j.value, ? FROM json_each(?) j RETURNING user_id').pluck(),
-      deleteMembers: db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id IN (SELECT j.value FROM json_each(?) j) RETURNING user_id').pluck(),
+      // Directory writes leave a password-only account's memberships alone (e.g. a password admin in the admin role group).
+      deleteMembers: db.prepare(`DELETE FROM group_members WHERE group_id = ? AND user_id IN (SELECT j.value FROM json_each(?) j) AND ${MEMBER_OWNABLE} RETURNING user_id`).pluck(),
       deleteAllMembers: db.prepare('DELETE FROM group_members WHERE group_id = ? RETURNING user_id').pluck(),
-      deleteMembersNotIn: db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id NOT IN (SELECT j.value FROM json_each(?) j) RETURNING user_id').pluck(),
+      deleteOwnableMembers: db.prepare(`DELETE FROM group_members WHERE group_id = ? AND ${MEMBER_OWNABLE} RETURNING user_id`).pluck(),
+      deleteMembersNotIn: db.prepare(`DELETE FROM group_members WHERE group_id = ? AND user_id NOT IN (SELECT j.value FROM json_each(?) j) AND ${MEMBER_OWNABLE} RETURNING user_id`).pluck(),
       members: db.prepare('SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.team_id = ? ORDER BY m.rowid'),
+      directoryMembers: db.prepare(`SELECT u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.team_id = ? AND ${DIRECTORY_USER} ORDER BY m.rowid`),
       memberCount: db.prepare('SELECT count(*) FROM group_members WHERE group_id = ? AND team_id = ?').pluck(),
       memberPage: db.prepare(`SELECT u.id, u.display_name, u.handle, u.role, u.status FROM group_members m JOIN users u ON u.id = m.user_id
         WHERE m.group_id = ? AND m.team_id = ? ORDER BY m.rowid LIMIT ? OFFSET ?`),
       membersOf: db.prepare(`SELECT m.group_id, u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
         WHERE m.team_id = ? AND m.group_id IN (SELECT j.value FROM json_each(?) j) ORDER BY m.rowid`),
+      directoryMembersOf: db.prepare(`SELECT m.group_id, u.id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id
+        WHERE m.team_id = ? AND m.group_id IN (SELECT j.value FROM json_each(?) j) AND ${DIRECTORY_USER} ORDER BY m.rowid`),
       groupsOfUser: db.prepare(`SELECT g.id, g.display_name FROM group_members m JOIN groups g ON g.id = m.group_id
         WHERE m.team_id = ? AND m.user_id = ? ORDER BY g.display_name COLLATE NOCASE, g.id`),
       teamFlag: db.prepare('SELECT group_managed_roles FROM teams WHERE id = ?').pluck(),
       setTeamFlag: db.prepare('UPDATE teams SET group_managed_roles = 1 WHERE id = ?'),
       adminIds: db.prepare(`SELECT id FROM users WHERE team_id = ? AND role = 'admin'`).pluck(),
       roleGroupMemberIds: db.prepare('SELECT DISTINCT m.user_id FROM group_members m JOIN groups g ON g.id = m.group_id WHERE g.team_id = ? AND g.role_granted IS NOT NULL').pluck(),
-      // Owners are never demoted (or promoted) through groups: ownership is not SCIM's to change.
+      // Owners are never demoted (or promoted) through groups: ownership is not SCIM's to change; nor are
+      // password-only accounts' roles, which the directory cannot see (port.ts GroupRepo).
       currentRoles: db.prepare(`SELECT u.id, u.role, (SELECT ${RANK_SQL} FROM group_members m JOIN groups g ON g.id = m.group_id
           WHERE m.team_id = u.team_id AND m.user_id = u.id AND g.role_granted IS NOT NULL) AS rank
-        FROM users u WHERE u.team_id = ? AND u.id IN (SELECT j.value FROM json_each(?) j) AND u.role <> 'owner'`),
+        FROM users u WHERE u.team_id = ? AND u.id IN (SELECT j.value FROM json_each(?) j) AND u.role <> 'owner' AND ${DIRECTORY_USER}`),
       setUserRole: db.prepare('UPDATE users SET role = ?, updated_at = ? WHERE id = ?'),
       // A user's SCIM representation lists its groups: joining, leaving, a group renamed or deleted is a
       // new version of the user (its ETag), in the same transaction, one statement for any member count.
@@ -173,14 +186,16 @@ export class SqliteGroupRepo implements GroupRepo {
     return { total, items: rows.map((r) => ({ id: r.id, displayName: r.display_name, handle: r.handle, role: r.role, status: r.status })) };
   }
 
-  async listMembers(teamId: string, groupId: string): Promise<GroupMember[]> {
-    return (this.s.members.all(groupId, teamId) as Array<{ id: string; display_name: string }>).map((r) => ({ id: r.id, displayName: r.display_name }));
+  async listMembers(teamId: string, groupId: string, scope: UserScope = 'team'): Promise<GroupMember[]> {
+    const statement = scope === 'directory' ? this.s.directoryMembers : this.s.members;
+    return (statement.all(groupId, teamId) as Array<{ id: string; display_name: string }>).map((r) => ({ id: r.id, displayName: r.display_name }));
   }
 
-  async listMembersOfGroups(teamId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
+  async listMembersOfGroups(teamId: string, groupIds: string[], scope: UserScope = 'team'): Promise<Map<string, GroupMember[]>> {
     const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return byGroup;
-    for (const r of this.s.membersOf.all(teamId, JSON.stringify(groupIds)) as Array<{ group_id: string; id: string; display_name: string }>) {
+    const statement = scope === 'directory' ? this.s.directoryMembersOf : this.s.membersOf;
+    for (const r of statement.all(teamId, JSON.stringify(groupIds)) as Array<{ group_id: string; id: string; display_name: string }>) {
       byGroup.get(r.group_id)?.push({ id: r.id, displayName: r.display_name });
     }
     return byGroup;
@@ -228,7 +243,7 @@ export class SqliteGroupRepo implements GroupRepo {
       removed = this.s.deleteMembersNotIn.all(groupId, JSON.stringify(plan.replace)) as string[];
       added = plan.replace.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(plan.replace)) as string[]) : [];
     } else {
-      const gone = plan.removeAll ? (this.s.deleteAllMembers.all(groupId) as string[]) : plan.remove.length ? (this.s.deleteMembers.all(groupId, JSON.stringify(plan.remove)) as string[]) : [];
+      const gone = plan.removeAll ? (this.s.deleteOwnableMembers.all(groupId) as string[]) : plan.remove.length ? (this.s.deleteMembers.all(groupId, JSON.stringify(plan.remove)) as string[]) : [];
       const joined = plan.add.length ? (this.s.insertMembers.all(groupId, teamId, JSON.stringify(plan.add)) as string[]) : [];
       // Removed then added again in the same request: a member before and after, so neither left nor joined.
       const goneSet = new Set(gone);

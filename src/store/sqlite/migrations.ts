@@ -9,6 +9,7 @@ import { SCIM_PROFILE_007 } from './schema-007-scim-profile';
 import { ASCII_FOLD_008, RATE_LIMITS_SCHEMA } from './schema-008-rate-limits';
 import { KEYS_SCHEMA_009 } from './schema-009-keys';
 import { EMAIL_VALIDATION_SCHEMA_010 } from './schema-010-email-validation';
+import { DIRECTORY_SCOPE_011 } from './schema-011-directory-scope';
 
 export interface Migration {
   /** Ordered, never renamed once released: '001_core', '002_saml', '003_groups'… */
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '008_rate_limits_ascii_fold', up: RATE_LIMITS_SCHEMA + ASCII_FOLD_008 },
   { id: '009_keys', up: KEYS_SCHEMA_009 },
   { id: '010_email_validation', up: EMAIL_VALIDATION_SCHEMA_010 },
+  { id: '011_directory_scope', up: DIRECTORY_SCOPE_011 },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { foldCase } from '../case-fold';
-import { VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
+import { DIRECTORY_MANAGED_BY, VersionConflictError, type NewAuditEntry, type NewUser, type Page, type User, type UserQuery, type UserRepo } from '../port';
 import { pageWindow } from '../paging';
 import { isoNow } from '../time';
 import type { SqliteAuditRepo } from './audit';
@@ -8,7 +8,7 @@ import type { GroupCommit } from './group-commit';
 import { mapUniqueViolation } from './errors';
 import { compileUserFilter } from './filter-sql';
 import { compileUserSort } from './sort-sql';
-import { q, StatementCache, type Sql } from './sql';
+import { q, raw, StatementCache, type Sql } from './sql';
 import { foldUserName } from '../user-attributes';
 import { UserEmailWriter, rowToUser, sameEmails, userParams, type UserRow } from './user-rows';
 
@@ -23,6 +23,15 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
   { table: 'group_members', userColumn: 'user_id' },
   { table: 'invitations', userColumn: 'user_id' },
 ];
+
+/**
+ * The 'directory' scope (port.ts DIRECTORY_MANAGED_BY: every managed_by but 'manual'). Its count is the
+ * team's count (the query and plan of the 'team' scope) minus the password accounts that match, read
+ * through the partial index users_team_manual (migration 011) of those few rows. Its page adds an IN
+ * list, which keeps the planner walking the sort's index (users_team_created_at, users_team_display_name…).
+ */
+export const DIRECTORY_PAGE_SQL = raw(`u.managed_by IN (${DIRECTORY_MANAGED_BY.map((m) => `'${m}'`).join(', ')})`);
+export const OUTSIDE_DIRECTORY_COUNT = (where: Sql): Sql => q`SELECT count(*) FROM users u INDEXED BY users_team_manual WHERE u.managed_by = 'manual' AND ${where}`;
 
 const INSERT_USER = `INSERT INTO users (id, team_id, handle, user_name, user_name_key, email, email_lower, display_name, role, status, managed_by,
   external_id, password_hash, idp_id, name_id, scim, version, created_at, updated_at)
@@ -134,11 +143,17 @@ export class SqliteUserRepo implements UserRepo {
 
   async list(teamId: string, query: UserQuery): Promise<Page<User>> {
     const where: Sql = query.filter ? q`u.team_id = ${teamId} AND (${compileUserFilter(query.filter, teamId)})` : q`u.team_id = ${teamId}`;
+    const directory = query.scope === 'directory';
     const { offset, limit } = pageWindow(query.startIndex, query.count);
     const count = q`SELECT count(*) FROM users u WHERE ${where}`;
-    const total = this.prepared.get(count.text).pluck().get(...count.params) as number;
+    let total = this.prepared.get(count.text).pluck().get(...count.params) as number;
+    if (directory) {
+      const outside = OUTSIDE_DIRECTORY_COUNT(where);
+      total -= this.prepared.get(outside.text).pluck().get(...outside.params) as number;
+    }
     if (limit === 0 || offset >= total) return { total, items: [] };
-    const page = q`SELECT u.* FROM users u WHERE ${where} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
+    const scoped = directory ? q`${where} AND ${DIRECTORY_PAGE_SQL}` : where;
+    const page = q`SELECT u.* FROM users u WHERE ${scoped} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
     const rows = this.prepared.get(page.text).all(...page.params) as UserRow[];
     return { total, items: rows.map(rowToUser) };
   }

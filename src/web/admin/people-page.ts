@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { whyNotHandable } from '../../accounts/directory-handover';
 import { whyNotManageable, type StatusChange } from '../../accounts/people-service';
 import { AppError, notFound } from '../../http/errors';
 import type { User } from '../../store/port';
@@ -38,6 +39,7 @@ export const peopleSection: AdminSection = {
           canSuspend: !blocked && u.status === 'active',
           canReinstate: !blocked && u.status === 'suspended',
           canResend: u.status === 'pending' && u.email !== null && u.id !== me.id,
+          canHandOver: whyNotHandable(me, u) === null,
         };
       });
       const pagesTotal = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -117,6 +119,19 @@ export const peopleSection: AdminSection = {
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         setFlash(res, { kind: 'error', text: `Not sent: ${err.message}` });
+      }
+      res.redirect(303, back);
+    });
+
+    /** "Hand to directory": DirectoryHandover, as POST /users/{id}/hand-to-directory; a refusal is a sentence on the page. */
+    router.post('/people/:id/hand-to-directory', async (req, res) => {
+      const back = safeReturnPath(req.body?.back, '/admin/people', '/admin/people');
+      try {
+        const user = await services.handover.handOver(requireViewer(res), String(req.params.id));
+        setFlash(res, { kind: 'success', text: `Handed ${user.displayName} to the directory. Your identity provider (SCIM) can now see, change, suspend and delete them; until it does, they keep signing in with their password.` });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        setFlash(res, { kind: 'error', text: `Not handed over: ${err.message}` });
       }
       res.redirect(303, back);
     });

@@ -91,6 +91,25 @@ describe('The mock IdP of demo mode (/demo-idp/)', () => {
     expect(me.text).toContain(FOURTH_PERSON.displayName);
   });
 
+  test("When a team on the directory SCIM profile starts a sign-in, then the mock IdP's hint says the NameID must equal the userName, not the externalId", async () => {
+    const initech = await createTeam(server, 'Initech');
+    const metadata = (await call(server.url, 'GET', '/demo-idp/metadata')).text;
+    const idp = await call(server.url, 'POST', '/identity-providers', { token: initech.accessToken, json: { metadata } });
+    expect(idp.status).toBe(201);
+    const hintOf = async () => {
+      const browser = new Browserish(server.url);
+      const start = await browser.request('GET', `/sso/start/${idp.body.login_code}`);
+      const page = start.status === 302 ? await browser.request('GET', start.location!) : await browser.request('POST', parseFormPostHtml(start.text).action, parseFormPostHtml(start.text).fields);
+      expect(page.status).toBe(200);
+      return /<p class="hint" id="name_id-hint">([\s\S]*?)<\/p>/.exec(page.text)![1]!;
+    };
+    expect(await hintOf()).toContain("SCIM user's <code>externalId</code>");
+    await call(server.url, 'PUT', '/team/settings', { token: initech.accessToken, json: { scim_profile: 'directory' } });
+    const hint = await hintOf();
+    expect(hint).toContain("SCIM user's <code>userName</code> (ignoring case)");
+    expect(hint).not.toContain('externalId');
+  });
+
   test('When an attacker sends the mock IdP an AuthnRequest for another service, then it refuses to sign anything for it (400, no SAMLResponse)', async () => {
     const foreign = `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_evil1" Version="2.0" AssertionConsumerServiceURL="https://evil.example/acs"><saml:Issuer>https://evil.example/sp</saml:Issuer></samlp:AuthnRequest>`;
     const browser = new Browserish(server.url);

@@ -53,9 +53,12 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
       json: { userName: 'jane.doe', externalId: 'jane@acme.test', displayName: 'Jane Doe', emails: [{ value: 'Jane@Acme.test', type: 'work', primary: true }] },
     });
     expect(jane.status).toBe(201);
+    // The owner is a password account outside the directory: the group's second member is another SCIM user.
+    const joe = await call(source.url, 'POST', '/scim/v2/Users', { token: scimToken, json: { userName: 'joe.bloggs', externalId: 'joe@acme.test', displayName: 'Joe Bloggs' } });
+    expect(joe.status).toBe(201);
     const sales = await call(source.url, 'POST', '/scim/v2/Groups', {
       token: scimToken,
-      json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales', members: [{ value: jane.body.id }, { value: acme.ownerId }] },
+      json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales', members: [{ value: jane.body.id }, { value: joe.body.id }] },
     });
     expect(sales.status).toBe(201);
     salesId = sales.body.id;
@@ -75,13 +78,13 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
   test('When the operator migrates while the server runs, then every record is copied and verified, with progress on stderr', async () => {
     const run = await gatehouse(['migrate', '--to', `sqlite:${targetFile()}`, '--json', '--batch-size', '2'], env);
     expect(run.stderr).toContain(`migrating sqlite:${path.join(env.DATA_DIR!, 'gatehouse.db')} → sqlite:${targetFile()}`);
-    expect(run.stderr).toMatch(/users\s+\[#+\] 5\/5/);
+    expect(run.stderr).toMatch(/users\s+\[#+\] 6\/6/);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.ok).toBe(true);
     const byKind = Object.fromEntries(result.kinds.map((k: { kind: string }) => [k.kind, k]));
     expect(byKind.teams).toEqual({ kind: 'teams', source: 3, copied: 3, verified: 3, target: 3 });
-    expect(byKind.users).toEqual({ kind: 'users', source: 5, copied: 5, verified: 5, target: 5 }); // 3 owners, Jane, Milton
+    expect(byKind.users).toEqual({ kind: 'users', source: 6, copied: 6, verified: 6, target: 6 }); // 3 owners, Jane, Joe, Milton
     expect(byKind.scimTokens).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.identityProviders).toMatchObject({ source: 1, verified: 1, target: 1 });
     expect(byKind.groups).toEqual({ kind: 'groups', source: 1, copied: 1, verified: 1, target: 1 });
@@ -134,7 +137,7 @@ describe('gatehouse migrate (SQLite → SQLite target; the MongoDB target is not
     expect(run.code).toBe(0);
     const byKind = Object.fromEntries(JSON.parse(run.stdout).kinds.map((k: { kind: string }) => [k.kind, k]));
     expect(byKind.teams).toEqual({ kind: 'teams', source: 4, copied: 4, verified: 4, target: 4 });
-    expect(byKind.users).toMatchObject({ source: 6, target: 6 });
+    expect(byKind.users).toMatchObject({ source: 7, target: 7 });
     const store = openSqliteStore(targetFile());
     try {
       expect((await store.teams.list()).map((t) => t.name).sort()).toEqual(['Acme', 'Globex', 'Hooli', 'Initech']);

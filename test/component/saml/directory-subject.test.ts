@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { applyUserPlan } from '../../../src/saml/acs-apply';
+import { planUser } from '../../../src/saml/acs-users';
+import { SsoRefusal } from '../../../src/saml/sso-refusal';
+import type { SamlAssertion } from '../../../src/saml/signed-assertion';
 import { createScimToken, createTeam } from '../../support/fixtures';
 import { call, type Reply } from '../../support/http';
 import { startTestServer, type TestServer } from '../../support/server';
-import { answer, connectedIdp, labelOf, signInThrough, startLogin } from '../../support/sso';
+import { answer, connectedIdp, labelOf, selfWithSession, signInThrough, startLogin } from '../../support/sso';
 import { TestIdp } from '../../support/test-idp';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+const EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 
 /** In the directory profile the SAML subject is userName (ignoring A–Z case); the test report says so. */
 describe('Directory profile: the NameID is matched to userName', () => {
@@ -88,5 +93,41 @@ describe('Directory profile: the NameID is matched to userName', () => {
     expect(report).toMatchObject({ outcome: 'passed', nameid_must_match: 'userName', user: { action: 'bind', id: created.body.id } });
     expect(report.nameid_rule).toContain('SCIM userName');
     expect(report.checks.find((c: { name: string }) => c.name === 'user').reason).toContain('userName (compared ignoring case)');
+  });
+
+  test("When two directory users share an externalId equal to a third user's bound NameID, then both are created: on this profile only the userName (the subject actually bound) is unique", async () => {
+    const { team, idp, idpId, scim } = await directoryTeam('Shared');
+    expect((await scim('POST', '/Users', { schemas: [CORE], userName: 'Ann.Lee@Shared.test', externalId: 'a-1' })).status).toBe(201);
+    const signedIn = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'ann.lee@shared.test' });
+    expect(signedIn.location).toBe('/me');
+    const bound = await server.services.store.users.findByNameId(team.teamId, idpId, 'ann.lee@shared.test');
+    expect(bound).not.toBeNull();
+    const first = await scim('POST', '/Users', { schemas: [CORE], userName: 'Bo', externalId: 'ann.lee@shared.test' });
+    const second = await scim('POST', '/Users', { schemas: [CORE], userName: 'Cy', externalId: 'ann.lee@shared.test' });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    // Changing an externalId to the bound NameID is no twin either.
+    expect((await scim('PATCH', `/Users/${bound!.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'externalId', value: 'ann.lee@shared.test' }] })).status).toBe(200);
+    // The bound person still signs in as themselves, and only the bound subject stays unique.
+    const again = await signInThrough(server, idp, team.teamId, idpId, { nameId: 'ann.lee@shared.test' });
+    expect((await selfWithSession(server, again.session!)).body.id).toBe(bound!.id);
+    expect((await scim('POST', '/Users', { schemas: [CORE], userName: 'ANN.LEE@shared.test' })).status).toBe(409);
+  });
+
+  test('When a signup loses the race against the first SCIM token on a directory-profile team, then the refusal asks for the userName, not the externalId', async () => {
+    const team = await createTeam(server, 'LateJit');
+    const idpId = await connectedIdp(server, team, TestIdp.create({ entityId: `https://idp.${randomUUID()}.test` }));
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    const { store, audit } = server.services;
+    const stored = (await store.teams.get(team.teamId))!;
+    const idp = (await store.idps.get(team.teamId, idpId))!;
+    const assertion: SamlAssertion = { nameId: 'late@latejit.test', nameIdFormat: EMAIL, sessionIndex: null, issuer: idp.entityId, assertionId: '_late', notOnOrAfter: new Date(Date.now() + 60_000).toISOString(), attributes: {}, inResponseTo: null, audience: 'x' };
+    const plan = await planUser(store, stored, idp, assertion);
+    expect(plan.action).toBe('create');
+    await createScimToken(server, team);
+    const refusal = await applyUserPlan(store, audit, stored, idp, assertion, plan).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(SsoRefusal);
+    expect((refusal as SsoRefusal).label).toBe('not-provisioned');
+    expect((refusal as SsoRefusal).message).toContain('userName = "late@latejit.test"');
+    expect((refusal as SsoRefusal).message).not.toContain('externalId');
   });
 });

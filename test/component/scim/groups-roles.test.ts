@@ -27,9 +27,10 @@ describe('Group-managed roles', () => {
   let adminsGroup: string;
   let membersGroup: string;
 
+  /** A password account the owner has handed to the directory (managed_by scim, externalId = email): SCIM may move it between groups. */
   async function signedInUser(role: Role): Promise<Person> {
     const email = `${role}-${randomUUID().slice(0, 8)}@acme.test`;
-    const user = await server.services.store.users.create(newUser(acme.teamId, { email, role, managedBy: 'manual', passwordHash: await hashPassword('a long enough password') }));
+    const user = await server.services.store.users.create(newUser(acme.teamId, { email, externalId: email, role, managedBy: 'scim', passwordHash: await hashPassword('a long enough password') }));
     const login = await call(server.url, 'POST', '/login', { json: { email, password: 'a long enough password' } });
     expect(login.status).toBe(200);
     return { id: user.id, email, accessToken: login.body.access_token };
@@ -102,23 +103,34 @@ describe('Group-managed roles', () => {
     expect((await self(member)).role).toBe('member');
   });
 
-  test('When the IdP puts the last owner in the members group or removes it from every group, then the owner stays owner', async () => {
-    await patch(adminsGroup, [{ op: 'add', path: 'members', value: [{ value: acme.ownerId }] }]);
-    await patch(membersGroup, [{ op: 'add', path: 'members', value: [{ value: acme.ownerId }] }]);
+  test("When the IdP tries to put the owner (a password account outside the directory) in a role group, then it is an unknown member and the owner stays owner", async () => {
+    const add = await patch(adminsGroup, [{ op: 'add', path: 'members', value: [{ value: acme.ownerId }] }]);
+    expect(add.status).toBe(400);
+    expect(add.body.detail).toContain(`no user of this team has the id "${acme.ownerId}"`);
+    expect((await patch(membersGroup, [{ op: 'add', path: 'members', value: [{ value: acme.ownerId }] }])).status).toBe(400);
     await patch(adminsGroup, [{ op: 'remove', path: 'members' }]);
     await patch(membersGroup, [{ op: 'replace', path: 'members', value: [] }]);
     expect((await self(acme)).role).toBe('owner');
     expect((await call(server.url, 'GET', '/scim/auth-tokens', { token: acme.accessToken })).status).toBe(200);
   });
 
-  test('When a SCIM client tries to suspend or delete the owner, then 400 mutability and the owner keeps the team', async () => {
+  test('When a SCIM client tries to suspend or delete the password owner, then 404 as for an unknown id and the owner keeps the team', async () => {
     const okta = await call(server.url, 'PATCH', `/scim/v2/Users/${acme.ownerId}`, { token: scimToken, json: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'externalId', value: 'owner@acme.test' }, { op: 'replace', value: { active: false } }] } });
+    expect(okta.status).toBe(404);
+    const del = await call(server.url, 'DELETE', `/scim/v2/Users/${acme.ownerId}`, { token: scimToken });
+    expect(del.status).toBe(404);
+    expect((await self(acme)).status).toBe('active');
+  });
+
+  test('When a SCIM client tries to suspend or delete an owner handed to the directory, then 400 mutability: SCIM never removes an owner', async () => {
+    const handed = await signedInUser('owner');
+    const okta = await call(server.url, 'PATCH', `/scim/v2/Users/${handed.id}`, { token: scimToken, json: { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] } });
     expect(okta.status).toBe(400);
     expect(okta.body).toMatchObject({ scimType: 'mutability', detail: expect.stringMatching(/owner .* cannot be suspended/) });
-    const del = await call(server.url, 'DELETE', `/scim/v2/Users/${acme.ownerId}`, { token: scimToken });
+    const del = await call(server.url, 'DELETE', `/scim/v2/Users/${handed.id}`, { token: scimToken });
     expect(del.status).toBe(400);
     expect(del.body.detail).toMatch(/cannot be deleted/);
-    expect((await self(acme)).status).toBe('active');
+    expect((await self(handed)).status).toBe('active');
   });
 
   test('When the IdP renames or deletes a role group, then 400 mutability with a detail saying why', async () => {

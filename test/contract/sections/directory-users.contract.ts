@@ -1,4 +1,5 @@
 import { UniqueConstraintError } from '../../../src/store/port';
+import { newIdp } from './saml.contract';
 import { cmp, newTeam, newUser, uniqueSuffix } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
@@ -48,6 +49,24 @@ export function directoryUsersContract(store: GetStore): void {
     const strict = await store().users.create(newUser(t.id, { externalId }));
     expect((await store().users.findByExternalId(t.id, externalId))?.id).toBe(strict.id);
     await expect(store().users.create(newUser(t.id, { externalId }))).rejects.toEqual(new UniqueConstraintError('externalId'));
+  });
+
+  test("When a directory user's externalId equals another user's bound NameID, then it is stored (it is opaque, not a subject); a strict user's is still refused", async () => {
+    const t = await team();
+    const { id: idpId } = await store().idps.create(newIdp(t.id));
+    const nameId = `bound.${uniqueSuffix()}@acme.test`;
+    const jit = await store().users.create(newUser(t.id, { managedBy: 'sso', idpId, nameId }));
+    const first = await store().users.create(newUser(t.id, { userName: `first.${uniqueSuffix()}`, externalId: nameId }));
+    const second = await store().users.create(newUser(t.id, { userName: `second.${uniqueSuffix()}`, externalId: nameId, idpId }));
+    expect([first.externalId, second.externalId]).toEqual([nameId, nameId]);
+    // Binding a NameID equal to a directory user's externalId is not a twin either.
+    const other = await store().users.create(newUser(t.id, { userName: `other.${uniqueSuffix()}`, externalId: 'E-42' }));
+    const bound = await store().users.create(newUser(t.id, { userName: `bound.${uniqueSuffix()}`, idpId }));
+    await expect(store().users.update({ ...bound, nameId: 'E-42' }, bound.version)).resolves.toMatchObject({ nameId: 'E-42' });
+    expect(other.externalId).toBe('E-42');
+    // A strict user's externalId is its subject: still one subject, one user.
+    await expect(store().users.create(newUser(t.id, { externalId: nameId }))).rejects.toEqual(new UniqueConstraintError('subject'));
+    expect(jit.nameId).toBe(nameId);
   });
 
   test('When a userName filter runs, then directory users match by userName ignoring case and strict users by handle', async () => {

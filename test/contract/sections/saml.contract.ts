@@ -3,7 +3,7 @@ import { UniqueConstraintError, type IdentityProvider, type SamlRequest, type Sc
 import { minutesFrom, newTeam, newUser, uniqueSuffix } from '../../support/store-fixtures';
 import type { GetStore } from '../store.contract';
 
-function newIdp(teamId: string, overrides: Partial<IdentityProvider> = {}): IdentityProvider {
+export function newIdp(teamId: string, overrides: Partial<IdentityProvider> = {}): IdentityProvider {
   const now = new Date().toISOString();
   return {
     id: randomUUID(),
