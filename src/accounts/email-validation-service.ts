@@ -72,11 +72,14 @@ export class EmailValidationService {
     private readonly audit: Auditor,
   ) {}
 
-  /** After a SCIM create: mail a link when the team validates and the identifier is an address. */
-  async onProvisioned(user: User, actor: AuditActor): Promise<Invitation | null> {
+  /**
+   * After a SCIM create: mail a link when the team validates and the identifier is an address.
+   * `team` is the team as the caller already read it in this request (saves a read).
+   */
+  async onProvisioned(user: User, actor: AuditActor, team?: Team | null): Promise<Invitation | null> {
     const address = validationAddressOf(user);
     if (address === null || !isSsoUser(user) || isValidated(user, address)) return null;
-    if (!(await this.teamValidates(user.teamId))) return null;
+    if (!(await this.teamValidates(user.teamId, team))) return null;
     return this.invitations.issueLink(user, address, 'email-validation', actor, 'provisioned');
   }
 
@@ -96,6 +99,15 @@ export class EmailValidationService {
     if (address === null || !isSsoUser(after) || isValidated(after, address)) return null;
     if (!(await this.teamValidates(after.teamId))) return null;
     return this.invitations.issueLink(after, address, 'email-validation', actor, 'identifier-changed');
+  }
+
+  /**
+   * The state of a user known to hold no open link (one created just now, when onProvisioned sent
+   * none): validated or nothing, without a query.
+   */
+  knownStateOf(user: User): EmailValidationState | undefined {
+    const address = isSsoUser(user) ? validationAddressOf(user) : null;
+    return address !== null && isValidated(user, address) ? { email: address, validated: true } : undefined;
   }
 
   /** The state of each user that has one (validated, or with an open link), in one query for a page of users. */
@@ -171,8 +183,8 @@ export class EmailValidationService {
     throw conflict('busy', 'Your account was being changed while you confirmed; open the link again.');
   }
 
-  private async teamValidates(teamId: string): Promise<boolean> {
-    const team = await this.store.teams.get(teamId);
+  private async teamValidates(teamId: string, known?: Team | null): Promise<boolean> {
+    const team = known !== undefined ? known : await this.store.teams.get(teamId);
     if (!team?.validateSamlEmails) return false;
     // Only SSO teams: an email/password team's externalId is already proven by its invitation.
     return (await this.store.idps.list(teamId)).length > 0;

@@ -9,6 +9,7 @@ import { listResponse, sendScim } from './respond';
 import { scimTokenOf } from './scim-auth';
 import { userETag, type ScimUserService } from './user-service';
 import type { GroupOfUser, User } from '../store/port';
+import type { EmailValidationState } from '../accounts/email-validation-service';
 
 const hides = (defs: readonly AttributeDef[]): boolean => defs.some((d) => d.returned === 'never' || d.returned === 'request' || hides(d.subAttributes ?? []));
 /** True when the User schemas have attributes that are not returned by default (none today). */
@@ -32,8 +33,12 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
 
   const sendUser = async (res: Response, status: number, user: User, projection: ProjectionRequest = {}) => {
     const emailStates = await users.emailStates(user.teamId, [user]);
+    sendResource(res, status, user, emailStates.get(user.id), projection);
+  };
+
+  const sendResource = (res: Response, status: number, user: User, emailState: EmailValidationState | undefined, projection: ProjectionRequest = {}) => {
     res.setHeader('ETag', userETag(user));
-    sendScim(res, status, project(users.toResource(user, undefined, emailStates.get(user.id)), projection));
+    sendScim(res, status, project(users.toResource(user, undefined, emailState), projection));
   };
 
   const sendList = async (res: Response, request: ListRequest) => {
@@ -57,9 +62,9 @@ export function userRoutes(users: ScimUserService, groupsOfUser?: (teamId: strin
   };
 
   router.post(collection, async (req, res) => {
-    const user = await users.createUser(scimTokenOf(res), req.body, noteFor(res));
+    const { user, emailState } = await users.createUserWithState(scimTokenOf(res), req.body, noteFor(res));
     res.setHeader('Location', users.location(user.id));
-    await sendUser(res, 201, user);
+    sendResource(res, 201, user, emailState);
   });
 
   router.get(`${prefix}/:id`, async (req, res) => {

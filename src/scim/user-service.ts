@@ -72,14 +72,17 @@ export class ScimUserService {
 
   /** `note` receives what the provisioning log should say (ignored attributes, custom extensions, adoption). */
   async createUser(token: ScimToken, body: unknown, note?: WriteNote): Promise<User> {
-    const profile = await this.profileOf(token.teamId);
+    return (await this.createUserWithState(token, body, note)).user;
+  }
+
+  /**
+   * createUser, with the new user's email-validation state known from the write itself (a brand-new
+   * user can hold no earlier link), so the reply needs no query for it. One team read a request.
+   */
+  async createUserWithState(token: ScimToken, body: unknown, note?: WriteNote): Promise<{ user: User; emailState: EmailValidationState | undefined }> {
+    const team = await this.store.teams.get(token.teamId);
+    const profile = teamScimProfile(team);
     const parts = splitUserResource(parseUserInput(body, this.inputOptions(profile, note)), profile);
-    // Adoption, never twins: the directory POSTs a person who already signed up through SSO (linked by externalId: strict rules).
-    const adoptable = parts.userName === undefined && parts.externalId !== null ? await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId) : null;
-    if (adoptable) {
-      const { after } = await this.writeCurrent(token, 'user.replaced', adoptable.id, undefined, () => parts, false, note);
-      return after;
-    }
     if (parts.userName !== undefined) await this.deriveHandle(token.teamId, parts, null);
     const invite = await this.usesInvitations(token);
     // Email/password team: pending with the externalId as sign-in email, whatever `active` says.
@@ -87,19 +90,31 @@ export class ScimUserService {
     const newUser: NewUser = { ...newScimUser(token, parts), ...fields };
     const audit = [this.entry(token, 'user.created', newUser.id, { userName: parts.userName ?? newUser.handle, ...(parts.userName !== undefined ? { handle: newUser.handle } : {}), externalId: newUser.externalId })];
     if (newUser.status === 'suspended') audit.push(this.entry(token, 'user.suspended', newUser.id, {}));
+    const adoption: { user: User | null } = { user: null };
     const user = await this.write(parts, { teamId: token.teamId, idpId: token.idpId, userId: newUser.id }, async () => {
       try {
         return await this.store.users.create(newUser, audit);
       } catch (error) {
+        // Adoption, never twins: the directory POSTs a person who already signed up through SSO
+        // (linked by externalId: strict rules). The store's subject rule refuses the insert exactly
+        // when someone holds that subject, so the common case pays no lookup before it.
+        if (error instanceof UniqueConstraintError && error.field === 'subject' && parts.userName === undefined && parts.externalId !== null) {
+          const adoptable = await findAdoptable(this.store, token.teamId, parts.externalId, token.idpId);
+          if (adoptable) {
+            adoption.user = (await this.writeCurrent(token, 'user.replaced', adoptable.id, undefined, () => parts, false, note)).after;
+            return adoption.user;
+          }
+        }
         // Directory profile: another request took the derived handle in between; derive the next one.
         if (!(error instanceof UniqueConstraintError && error.field === 'handle' && parts.userName !== undefined)) throw error;
         newUser.handle = await uniqueHandle(this.store, `${handleBase(parts.userName)}-${newUser.id.slice(-6)}`);
         return this.store.users.create(newUser, audit);
       }
     });
+    if (adoption.user) return { user, emailState: (await this.emailStates(token.teamId, [user])).get(user.id) };
     if (invite) await this.invitations!.inviteProvisionedUser(user, scimActor(token));
-    await this.emailValidation?.onProvisioned(user, scimActor(token));
-    return user;
+    const link = await this.emailValidation?.onProvisioned(user, scimActor(token), team);
+    return { user, emailState: link ? { email: link.email, validated: false } : this.emailValidation?.knownStateOf(user) };
   }
 
   /**
