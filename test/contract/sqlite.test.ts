@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openStore } from '../../src/store/open';
 import { applyMigrations, MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { compileUserFilter } from '../../src/store/sqlite/filter-sql';
+import { compileUserSort } from '../../src/store/sqlite/sort-sql';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index';
 import { q, raw, type Sql } from '../../src/store/sqlite/sql';
 import { DIRECTORY_PAGE_SQL, OUTSIDE_DIRECTORY_COUNT } from '../../src/store/sqlite/users';
@@ -96,6 +97,15 @@ describe('SQLite filter queries use the indexes', () => {
     ['meta.lastModified gt', cmp('meta.lastModified', 'gt', '2024-01-01T00:00:00Z'), /USING INDEX users_team_updated_at/],
   ])('%s', (_name, filter, index) => {
     expect(plan(filter)).toMatch(index);
+  });
+
+  test('When a filtered list matches few users (externalId eq in the directory profile, displayName eq), then the page reads them through the filter\'s index and sorts them, instead of walking the whole team in created order', () => {
+    const explain = (sql: Sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql.text}`).all(...sql.params) as { detail: string }[]).map((r) => r.detail).join('\n');
+    const page = (filter: FilterNode, fewRows: boolean) => explain(q`SELECT u.* FROM users u WHERE u.team_id = ${'team'} AND (${compileUserFilter(filter, 'team')}) AND ${DIRECTORY_PAGE_SQL} ${compileUserSort({}, fewRows)} LIMIT 100`);
+    expect(page(cmp('externalId', 'eq', 'ada', true), true)).toMatch(/USING INDEX users_team_external_id_unique/);
+    expect(page(cmp('displayName', 'eq', 'Ada Lovelace'), true)).toMatch(/USING INDEX users_team_display_name/);
+    // Many matches: walking the created-order index and stopping after a page stays the plan.
+    expect(page(cmp('active', 'eq', true), false)).toMatch(/USING INDEX users_team_created_at/);
   });
 
   test("When SCIM lists the directory's users (password accounts left out), then the password accounts are counted from their own small index and a page still walks the sort's index", () => {

@@ -24,6 +24,9 @@ export const USER_DEPENDENT_TABLES: ReadonlyArray<{ table: string; userColumn: s
   { table: 'invitations', userColumn: 'user_id' },
 ];
 
+/** Up to this many matches, a filtered list sorts them itself instead of walking the created-order index (sort-sql.ts). */
+export const FEW_ROWS = 1000;
+
 /**
  * The 'directory' scope (port.ts DIRECTORY_MANAGED_BY: every managed_by but 'manual'). Its count is the
  * team's count (the query and plan of the 'team' scope) minus the password accounts that match, read
@@ -153,7 +156,8 @@ export class SqliteUserRepo implements UserRepo {
     }
     if (limit === 0 || offset >= total) return { total, items: [] };
     const scoped = directory ? q`${where} AND ${DIRECTORY_PAGE_SQL}` : where;
-    const page = q`SELECT u.* FROM users u WHERE ${scoped} ${compileUserSort(query)} LIMIT ${limit} OFFSET ${offset}`;
+    // A filter matching few users: sort those few rather than walk the team in created order (sort-sql.ts).
+    const page = q`SELECT u.* FROM users u WHERE ${scoped} ${compileUserSort(query, query.filter !== undefined && total <= FEW_ROWS)} LIMIT ${limit} OFFSET ${offset}`;
     const rows = this.prepared.get(page.text).all(...page.params) as UserRow[];
     return { total, items: rows.map(rowToUser) };
   }
