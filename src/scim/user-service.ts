@@ -193,7 +193,9 @@ export class ScimUserService {
 
   /** PATCH: operations apply atomically to the current resource; any failure leaves the user as it was. */
   async patchUser(token: ScimToken, id: string, body: unknown, ifMatch?: string, note?: WriteNote): Promise<User> {
-    const profile = await this.profileOf(token.teamId);
+    // The team's profile decides only a PATCH that changes userName (patchProfile); one that never
+    // names it (a suspension, a title) is read with the user's own rules and skips the team read.
+    const profile = mayNameUserName(body) ? await this.profileOf(token.teamId) : null;
     const invite = await this.usesInvitations(token);
     const { before, after } = await this.writeCurrent(
       token,
@@ -202,7 +204,7 @@ export class ScimUserService {
       ifMatch,
       (current) => {
         const resource = this.toResource(current);
-        const rules = patchProfile(current, profile, resource, body);
+        const rules = profile === null ? ownProfile(current) : patchProfile(current, profile, resource, body);
         return splitUserResource(applyUserPatch(resource, body, this.inputOptions(rules)), rules);
       },
       invite,
@@ -372,13 +374,27 @@ function refuseOwnerRemoval(user: User, what: 'deleted' | 'suspended'): void {
     throw new ScimError(400, `User ${user.id} (${user.handle}) is a team owner and cannot be ${what} through SCIM; an owner changes ownership in Gatehouse first.`, 'mutability');
 }
 
+/** The profile a user was written under: a directory user has a userName of its own. */
+function ownProfile(current: User): ScimProfile {
+  return current.userName != null ? 'directory' : 'strict';
+}
+
+/**
+ * Whether a PatchOp body could touch userName: attribute names match ignoring case (toLowerCase,
+ * never a locale fold), so any path or value key that reaches userName contains "username" once
+ * lower-cased. Conservative: a mention inside a value also counts.
+ */
+function mayNameUserName(body: unknown): boolean {
+  return (JSON.stringify(body) ?? '').toLowerCase().includes('username');
+}
+
 /**
  * The rules a PATCH is read with: the user's own (the profile it was written under) unless the PATCH
  * changes userName, then the team's. So an unrelated PATCH (suspend, a new title) after a profile
  * switch never changes how that person signs in; PUT and POST always use the team's profile.
  */
 function patchProfile(current: User, teamProfile: ScimProfile, resource: UserResource, body: unknown): ScimProfile {
-  const own: ScimProfile = current.userName != null ? 'directory' : 'strict';
+  const own = ownProfile(current);
   if (own === teamProfile) return teamProfile;
   const patched = applyPatch(resource, body, USER_RESOURCE_TYPE);
   return patched['userName'] === resource.userName ? own : teamProfile;

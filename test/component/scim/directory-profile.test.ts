@@ -147,6 +147,25 @@ describe('SCIM profile: strict (default) and directory', () => {
     expectScimError(await scim('POST', '/Users', { schemas: [CORE], userName: 'Kept.User' }), 409, 'uniqueness');
   });
 
+  test('When a strict team has switched to directory, then a PATCH that does not name userName keeps the user\'s strict rules, and one that sets USERNAME (any case) takes the team\'s directory rules', async () => {
+    const team: TestTeam = await createTeam(server, 'Patcher');
+    const token = await createScimToken(server, team);
+    const scim = (method: string, path: string, json?: unknown) => call(server.url, method, `/scim/v2${path}`, { token, json });
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const old = await scim('POST', '/Users', { schemas: [CORE], userName: 'strict.user', displayName: 'Strict', externalId: 'strict@patch.test' });
+    expect(old.status).toBe(201);
+    await call(server.url, 'PUT', '/team/settings', { token: team.accessToken, json: { scim_profile: 'directory' } });
+    // Strict rules still: externalId is required, so removing it is refused.
+    expectScimError(await scim('PATCH', `/Users/${old.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'externalId' }] }), 400);
+    const suspended = await scim('PATCH', `/Users/${old.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] });
+    expect(suspended.status).toBe(200);
+    expect(suspended.body).toMatchObject({ userName: 'strict.user', active: false });
+    // Setting userName (path in capitals): the directory rules, where a login name may carry capitals.
+    const renamed = await scim('PATCH', `/Users/${old.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'USERNAME', value: 'Strict.User@Patch.Test' }] });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.userName).toBe('Strict.User@Patch.Test');
+  });
+
   test('When discovery is read with a directory team\'s token, then the User schema says displayName is optional and userName is the login name; without a token it is the strict schema', async () => {
     const { token } = await teamWithProfile('Discovery', 'directory');
     const userSchema = (body: { Resources: Array<{ id: string; attributes: Array<{ name: string; required: boolean; description: string }> }> }) =>
