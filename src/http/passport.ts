@@ -40,10 +40,22 @@ export function authenticateWith<P, R>(auth: Authenticator, name: string, use: (
   };
 }
 
-/** The principal is put in `res.locals[key]`; a strategy that refuses has already called error(). */
+/**
+ * The principal is put in `res.locals[key]`; a strategy that refuses has already called error().
+ * For strategies that only succeed or error() (SCIM token, access token), the passport middleware is
+ * built once, not per request: every SCIM request walks it, and a per-request callback cost a closure
+ * and a fresh middleware each time. failWithError turns a stray fail() into a 401 error, never a hang.
+ */
 export function requirePrincipal(auth: Authenticator, name: string, key: string): RequestHandler {
-  return authenticateWith<unknown, unknown>(auth, name, (verdict, _req, res, next) => {
-    if (verdict.ok) res.locals[key] = verdict.principal;
-    next();
-  });
+  const property = `gatehousePrincipal_${key}`;
+  const authenticate = auth.authenticate(name, { session: false, assignProperty: property, authInfo: false, failWithError: true }) as RequestHandler;
+  return (req, res, next) => {
+    authenticate(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const holder = req as unknown as Record<string, unknown>;
+      res.locals[key] = holder[property];
+      holder[property] = undefined;
+      next();
+    });
+  };
 }
