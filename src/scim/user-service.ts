@@ -70,14 +70,11 @@ export class ScimUserService {
     return teamScimProfile(await this.store.teams.get(teamId));
   }
 
-  /** `note` receives what the provisioning log should say (ignored attributes, custom extensions, adoption). */
-  async createUser(token: ScimToken, body: unknown, note?: WriteNote): Promise<User> {
-    return (await this.createUserWithState(token, body, note)).user;
-  }
-
   /**
-   * createUser, with the new user's email-validation state known from the write itself (a brand-new
-   * user can hold no earlier link), so the reply needs no query for it. One team read a request.
+   * POST /Users. Returns the new user's email-validation state known from the write itself (a
+   * brand-new user can hold no earlier link), so the reply needs no query for it. One team read a
+   * request. `note` receives what the provisioning log should say (ignored attributes, custom
+   * extensions, adoption).
    */
   async createUserWithState(token: ScimToken, body: unknown, note?: WriteNote): Promise<{ user: User; emailState: EmailValidationState | undefined }> {
     const team = await this.store.teams.get(token.teamId);
